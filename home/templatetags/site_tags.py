@@ -1,0 +1,113 @@
+"""Template tags for the parts every page shares: navigation, languages, banners."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+
+from home.models import EmergencyBanner, NavigationMenu
+
+register = template.Library()
+
+
+def _localized_home(request, language_code):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return (
+        site.root_page.get_translations(inclusive=True)
+        .filter(locale__language_code=language_code)
+        .live()
+        .first()
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in every language: [{code, name, url, current, translated}].
+
+    A page without a translation leads to the home page of the other language
+    (``translated`` is then False, and no hreflang alternate is given for it).
+    """
+    request = context["request"]
+    page = context.get("page")
+    current = translation.get_language()
+    translations = {}
+    if isinstance(page, Page) and page.pk:
+        translations = {
+            p.locale.language_code: p
+            for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+    versions = []
+    for code, name in settings.LANGUAGES:
+        if isinstance(page, Page) and page.pk:
+            target = translations.get(code)
+            translated = target is not None
+            target = target or _localized_home(request, code)
+            url = target.get_url(request) if target else f"/{code}/"
+        else:
+            translated = True
+            url = translate_url(request.path, code)
+            if request.GET:
+                url = f"{url}?{request.GET.urlencode()}"
+        versions.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "current": code == current,
+                "translated": translated,
+            }
+        )
+    return versions
+
+
+@register.simple_tag(takes_context=True)
+def navigation_links(context, slot):
+    """The links of the main navigation or the footer for the current language.
+
+    Without a menu for ``slot``, the main navigation falls back to the home page's children
+    that are marked "show in menus".
+    """
+    request = context["request"]
+    menu = NavigationMenu.for_slot(slot)
+    links = []
+    if menu is not None:
+        current = Locale.get_active()
+        for block in menu.links:
+            value = block.value
+            page = value.get("page")
+            if page is not None:
+                if page.locale_id != current.pk:
+                    page = page.get_translation_or_none(current) or page
+                if not page.live:
+                    continue
+                href, text = page.get_url(request), value.get("label") or page.title
+            else:
+                href, text = value.get("url"), value.get("label") or value.get("url")
+            links.append({"href": href, "text": text})
+    elif slot == NavigationMenu.Slot.MAIN:
+        home = _localized_home(request, translation.get_language())
+        if home is not None:
+            for page in home.get_children().live().public().in_menu():
+                links.append({"href": page.get_url(request), "text": page.title})
+    path = request.path
+    for link in links:
+        link["active"] = bool(link["href"]) and link["href"] != "/" and path.startswith(
+            link["href"]
+        )
+    return links
+
+
+@register.simple_tag
+def emergency_banners():
+    """Emergency banners to show now in the current language."""
+    return list(EmergencyBanner.objects.current().select_related("link"))
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context):
+    """The home page of the current language."""
+    home = _localized_home(context["request"], translation.get_language())
+    return home.get_url(context["request"]) if home else "/"

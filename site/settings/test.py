@@ -1,0 +1,20 @@
+"""Settings for the test suite: fast password hashing, tasks run at once, mail in memory."""
+
+from .base import *  # noqa: F403
+from .base import Q_CLUSTER, env
+
+DEBUG = False
+SECRET_KEY = "django-insecure-rathaus-test-only"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["*"]
+
+# Background tasks still pass through django-q2, which runs them synchronously.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/rathaus-test-media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True
