@@ -106,6 +106,8 @@ WSGI_APPLICATION = "rathaus.wsgi.application"
 
 # --- Database -----------------------------------------------------------------------------
 # SQLite in var/ by default; DATABASE_URL (postgres://user@host:5432/name) switches engines.
+if not env("DATABASE_URL", default=""):
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
