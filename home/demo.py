@@ -3,6 +3,9 @@
 import io
 import json
 from datetime import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -443,9 +446,10 @@ def home_page(de, images):
             welcome.save(update_fields=["slug"])
         root.add_child(instance=home)
         home.save_revision().publish()
-        site = Site.objects.filter(is_default_site=True).first() or Site(
-            hostname="localhost", port=80, is_default_site=True
-        )
+        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+        site.hostname = base.hostname or "localhost"
+        site.port = base.port or (443 if base.scheme == "https" else 80)
         site.root_page = home
         site.site_name = TOWN
         site.save()
@@ -507,17 +511,17 @@ def create_tree(parent_de, parent_en, entries, de, en, pages, stdout):
 def town_settings(home, images):
     """The town's name, coat of arms, address and opening hours, set once."""
     site = Site.objects.get(root_page=home)
-    settings, created = TownSettings.objects.get_or_create(site=site)
-    if not created and settings.street:
+    town, created = TownSettings.objects.get_or_create(site=site)
+    if not created and town.street:
         return
-    settings.town_name = TOWN
-    settings.coat_of_arms = images["Demo: Wappen"]
-    settings.street = "Marktplatz 1"
-    settings.postcode = "12345"
-    settings.city = TOWN
-    settings.phone = "+49 1234 567-0"
-    settings.email = "buergerbuero@musterstadt.example"
-    settings.social_links = json.dumps(
+    town.town_name = TOWN
+    town.coat_of_arms = images["Demo: Wappen"]
+    town.street = "Marktplatz 1"
+    town.postcode = "12345"
+    town.city = TOWN
+    town.phone = "+49 1234 567-0"
+    town.email = "buergerbuero@musterstadt.example"
+    town.social_links = json.dumps(
         [
             {"type": "link", "value": {"url": "https://social.example/@musterstadt",
                                        "label": "Mastodon", "page": None}},
@@ -532,10 +536,10 @@ def town_settings(home, images):
         (3, time(14), time(16)),
         (4, time(8), time(12)),
     ]
-    settings.opening_hours.all().delete()
+    town.opening_hours.all().delete()
     for weekday, opens, closes in hours:
-        settings.opening_hours.create(weekday=weekday, opens=opens, closes=closes)
-    settings.save()
+        town.opening_hours.create(weekday=weekday, opens=opens, closes=closes)
+    town.save()
 
 
 def menus(de, en, pages):

@@ -6,6 +6,7 @@ the database instead of failing.
 """
 
 import logging
+import re
 import unicodedata
 
 from django.conf import settings
@@ -18,11 +19,17 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_LENGTH = 200
 
 
+#: Anything but letters, digits and hyphens inside words is search syntax to some backend
+#: (quotes, brackets, *, ^, :, ~) and carries no meaning for a citizen's query.
+NON_WORD = re.compile(r"[^\w\s-]+|(?<!\w)-+|-+(?!\w)|_+")
+
+
 def clean_query(raw: str | None) -> str:
     """Turn whatever was typed into a query that every backend accepts (or "" for none)."""
     if not raw:
         return ""
-    text = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C" or ch in " \t")
+    text = unicodedata.normalize("NFC", raw[: MAX_QUERY_LENGTH * 4])
+    text = NON_WORD.sub(" ", text)
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 

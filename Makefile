@@ -1,0 +1,69 @@
+# Rathaus: `make run` starts the demo site, `make test` runs the whole suite.
+# Both set up everything they need (.venv, Python and npm packages) on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup run test test-fast lint format messages screenshots migrate clean
+
+help:
+	@echo "make run          set up and start the demo site at http://$(HOST):$(PORT) with its worker"
+	@echo "make test         set up and run the whole test suite (browser tests need /usr/bin/chromium)"
+	@echo "make lint         ruff check and format check, makemigrations --check"
+	@echo "make messages     update and compile the German translations in site/locale/"
+	@echo "make screenshots  refresh the README's screenshots in docs/"
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the accessibility tests (axe-core) will be skipped."; \
+	fi
+
+setup: $(VENV)/.installed
+	-@$(MAKE) --no-print-directory node_modules/.installed
+
+migrate: setup
+	$(MANAGE) migrate --noinput -v 0
+
+run: migrate
+	$(MANAGE) seed_demo
+	$(MANAGE) ensure_admin
+	@echo "Starting the site at http://$(HOST):$(PORT)/ and the background worker; Ctrl-C stops both."
+	@trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) qcluster & WORKER=$$!; \
+		$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing, so the browser and accessibility tests are SKIPPED (apt-get install chromium)."
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: setup
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+messages: setup
+	$(MANAGE) makemessages --locale de --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) makemessages --locale de --domain djangojs --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) compile_translations
+
+screenshots: migrate
+	$(PY) docs/make_screenshots.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache
