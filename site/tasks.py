@@ -7,8 +7,7 @@ looks for a row that is not yet visible, and a rolled-back save queues nothing.
 """
 
 import logging
-from functools import partial
-
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -26,7 +25,13 @@ GROUP = "django-tasks"
 def run_django_task(task_path: str, args: list, kwargs: dict):
     """Run one django-tasks task inside a django-q2 worker (the function django-q2 calls)."""
     task = import_string(task_path)
-    return task.call(*args, **kwargs)
+    try:
+        return task.call(*args, **kwargs)
+    except ObjectDoesNotExist:
+        # Wagtail's index tasks look the saved object up again; if it was deleted before the
+        # worker got to it, there is nothing left to index, and retrying cannot help.
+        logger.info("%s: object %s no longer exists; nothing to do", task_path, args)
+        return None
 
 
 class DjangoQBackend(BaseTaskBackend):
@@ -60,7 +65,10 @@ class DjangoQBackend(BaseTaskBackend):
         )
         # robust: a broker that is down must not turn a saved page into an error page; the
         # missed index update is logged and caught up by `manage.py update_index`.
-        transaction.on_commit(partial(self._hand_over, result), robust=True)
+        def hand_over():
+            self._hand_over(result)
+
+        transaction.on_commit(hand_over, robust=True)
         return result
 
     def _hand_over(self, result: TaskResult) -> None:

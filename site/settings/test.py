@@ -10,7 +10,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 
 # Background tasks still pass through django-q2, which runs them synchronously.
-Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# Successful tasks are not stored (save_limit -1): storing them costs more than the tasks.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True, "save_limit": -1}
 
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/rathaus-test-media")
 STORAGES = {

@@ -1,0 +1,44 @@
+"""Shared fixtures: a test database that holds Musterstadt's demo content.
+
+The demo content is created once per test session with the real ``seed_demo`` command; every
+test runs in a transaction that is rolled back, so each starts from the same site.
+"""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Locale, Page
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def de(db):
+    return Locale.objects.get(language_code="de")
+
+
+@pytest.fixture
+def en(db):
+    return Locale.objects.get(language_code="en")
+
+
+@pytest.fixture
+def home_de(de):
+    from home.models import HomePage
+
+    return HomePage.objects.get(locale=de, depth=2)
+
+
+@pytest.fixture
+def home_en(en):
+    from home.models import HomePage
+
+    return HomePage.objects.get(locale=en, depth=2)
+
+
+def page_by_path(url_path):
+    """The specific page at a Wagtail url_path such as '/home/kontakt/'."""
+    return Page.objects.get(url_path=url_path).specific
