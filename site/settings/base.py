@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .elasticsearch import elasticsearch_backend
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 VAR_DIR = BASE_DIR / "var"
@@ -240,22 +242,11 @@ WAGTAILSEARCH_BACKENDS = {
     "database": {"BACKEND": "wagtail.search.backends.database"},
 }
 if ELASTICSEARCH_URL:
-    WAGTAILSEARCH_BACKENDS["default"] = {
-        "BACKEND": "wagtail.search.backends.elasticsearch8",
-        "URLS": env.list("ELASTICSEARCH_URL"),
-        "INDEX": env("ELASTICSEARCH_INDEX", default="rathaus"),
-        "TIMEOUT": env.int("ELASTICSEARCH_TIMEOUT", default=5),
-        "OPTIONS": {"max_retries": 0, "retry_on_timeout": False},
-        "INDEX_SETTINGS": {
-            "settings": {
-                "analysis": {
-                    "analyzer": {
-                        "default": {"type": "german"},
-                    }
-                }
-            }
-        },
-    }
+    WAGTAILSEARCH_BACKENDS["default"] = elasticsearch_backend(
+        env.list("ELASTICSEARCH_URL"),
+        index_prefix=env("ELASTICSEARCH_INDEX_PREFIX", default="rathaus_"),
+        timeout=env.int("ELASTICSEARCH_TIMEOUT", default=5),
+    )
 else:
     WAGTAILSEARCH_BACKENDS["default"] = WAGTAILSEARCH_BACKENDS.pop("database")
 
