@@ -1,0 +1,86 @@
+"""Security baseline: headers, a Content-Security-Policy without inline scripts, nothing from
+third-party hosts, and brute-force protection for the admin login."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URLS = ["/de/", "/en/", "/de/kontakt/", "/de/suche/?q=Rathaus", "/de/gibt-es-nicht/"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_pages_send_a_strict_content_security_policy(client, url):
+    response = client.get(url)
+    policy = dict(
+        (part.strip().split(" ", 1) + [""])[:2] for part in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'self'"
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_pages_have_no_inline_script_and_load_nothing_from_other_hosts(client, url):
+    html = client.get(url).content.decode()
+    for script in re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S):
+        assert script.strip() == "", "inline script found"
+    assert re.findall(r"<script\b(?![^>]*\bsrc=)[^>]*>", html) == []
+    tags = re.findall(r"<(?:script|img|link|iframe|source|video|audio)\b[^>]*>", html)
+    # Canonical and alternate links name addresses; they load nothing.
+    tags = [tag for tag in tags if not re.search(r'rel="(canonical|alternate)"', tag)]
+    loaded = [m for tag in tags for m in re.findall(r'\b(?:src|href|srcset)="([^"]+)"', tag)]
+    external = [
+        u for u in loaded if u.startswith(("http:", "https:", "//")) and "testserver" not in u
+    ]
+    assert external == []
+
+
+def test_usual_security_headers(client):
+    response = client.get("/de/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_admin_is_left_to_its_own_scripts(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response
+
+
+def test_admin_login_locks_out_after_repeated_failures(client, django_user_model):
+    django_user_model.objects.create_user("editor", password="richtig-und-lang-42")
+    for _attempt in range(5):
+        response = client.post(
+            "/admin/login/", {"username": "editor", "password": "falsch"}, REMOTE_ADDR="10.1.1.1"
+        )
+        assert response.status_code in (200, 429)
+    response = client.post(
+        "/admin/login/",
+        {"username": "editor", "password": "richtig-und-lang-42"},
+        REMOTE_ADDR="10.1.1.1",
+    )
+    assert response.status_code == 429
+    assert "/admin/" not in response.get("Location", "")
+
+
+def test_admin_login_works_with_the_right_password(client, django_user_model):
+    django_user_model.objects.create_superuser("chefin", password="richtig-und-lang-42")
+    response = client.post(
+        "/admin/login/", {"username": "chefin", "password": "richtig-und-lang-42"}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_upload_limits_are_set(settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 10 * 1024 * 1024
+    assert settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE <= 30 * 1024 * 1024
+    assert settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+    assert "svg" not in settings.WAGTAILIMAGES_EXTENSIONS
+    assert "html" not in settings.WAGTAILDOCS_EXTENSIONS
