@@ -189,4 +189,3 @@ class BaseStreamBlock(blocks.StreamBlock):
     accordion = AccordionBlock()
     contact = ContactBlock()
     documents = DocumentLinksBlock()
-

@@ -1,4 +1,4 @@
-"""Demo content of the home app: Musterstadt's home page and about ten pages in German and English."""
+"""Demo content of the home app: Musterstadt's home page and ten pages, in German and English."""
 
 import io
 import json
@@ -6,7 +6,6 @@ from datetime import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-
 from django.core.files.images import ImageFile
 from django.db import transaction
 from PIL import Image as PILImage
@@ -243,7 +242,9 @@ PAGES = [
                     "+49 1234 567-0",
                     "buergerbuero@musterstadt.example",
                     ADDRESS,
-                    "Mon, Wed, Fri 8 am–12 pm\nTue 8 am–12 pm and 2–6 pm\nThu 8 am–12 pm and 2–4 pm",
+                    "Mon, Wed, Fri 8 am–12 pm\n"
+                    "Tue 8 am–12 pm and 2–6 pm\n"
+                    "Thu 8 am–12 pm and 2–4 pm",
                 ),
                 faq(
                     "Frequently asked questions",
@@ -523,8 +524,14 @@ def town_settings(home, images):
     town.email = "buergerbuero@musterstadt.example"
     town.social_links = json.dumps(
         [
-            {"type": "link", "value": {"url": "https://social.example/@musterstadt",
-                                       "label": "Mastodon", "page": None}},
+            {
+                "type": "link",
+                "value": {
+                    "url": "https://social.example/@musterstadt",
+                    "label": "Mastodon",
+                    "page": None,
+                },
+            },
         ]
     )
     hours = [
@@ -554,5 +561,7 @@ def menus(de, en, pages):
             for slug in slugs:
                 page = pages[slug].get_translation_or_none(locale)
                 if page is not None:
-                    links.append({"type": "link", "value": {"page": page.pk, "url": "", "label": ""}})
+                    links.append(
+                        {"type": "link", "value": {"page": page.pk, "url": "", "label": ""}}
+                    )
             NavigationMenu.objects.create(slot=slot, locale=locale, links=json.dumps(links))

@@ -276,9 +276,7 @@ class HomePage(Page):
     def clean(self):
         super().clean()
         if self.hero_image and not self.hero_image_alt.strip():
-            raise ValidationError(
-                {"hero_image_alt": _("An image needs an alternative text.")}
-            )
+            raise ValidationError({"hero_image_alt": _("An image needs an alternative text.")})
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -327,4 +325,3 @@ class StandardPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["subpages"] = self.get_children().live().public().specific()
         return context
-

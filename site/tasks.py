@@ -7,6 +7,7 @@ looks for a row that is not yet visible, and a rolled-back save queues nothing.
 """
 
 import logging
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
@@ -63,6 +64,7 @@ class DjangoQBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
+
         # robust: a broker that is down must not turn a saved page into an error page; the
         # missed index update is logged and caught up by `manage.py update_index`.
         def hand_over():

@@ -94,8 +94,8 @@ def navigation_links(context, slot):
                 links.append({"href": page.get_url(request), "text": page.title})
     path = request.path
     for link in links:
-        link["active"] = bool(link["href"]) and link["href"] != "/" and path.startswith(
-            link["href"]
+        link["active"] = (
+            bool(link["href"]) and link["href"] != "/" and path.startswith(link["href"])
         )
     return links
 

@@ -52,7 +52,13 @@ def test_sitemap_lists_the_pages_of_every_language(client):
     assert response.status_code == 200
     locations = re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
     paths = {re.sub(r"^https?://[^/]+", "", loc) for loc in locations}
-    assert {"/de/", "/en/", "/de/kontakt/", "/en/contact/", "/de/rathaus-und-politik/stadtrat/"} <= paths
+    assert {
+        "/de/",
+        "/en/",
+        "/de/kontakt/",
+        "/en/contact/",
+        "/de/rathaus-und-politik/stadtrat/",
+    } <= paths
     assert len(paths) == len(locations), "no page is listed twice"
 
 

@@ -50,7 +50,7 @@ def test_pages_are_served_in_their_language(client, url, title):
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"<h1" in html and title in html
+    assert "<h1" in html and title in html
     assert f'<html lang="{url[1:3]}">' in html
 
 
@@ -85,8 +85,15 @@ def test_nested_page_has_breadcrumbs(client):
 
 def test_home_page_shows_hero_and_quick_links(client, home_de):
     home_de.quick_links = [
-        ("quick_link", {"page": home_de.get_children().first(), "url": "", "label": "",
-                        "description": "Alles über den Stadtrat"}),
+        (
+            "quick_link",
+            {
+                "page": home_de.get_children().first(),
+                "url": "",
+                "label": "",
+                "description": "Alles über den Stadtrat",
+            },
+        ),
     ]
     home_de.save_revision().publish()
     html = client.get("/de/").content.decode()

@@ -32,8 +32,12 @@ def test_editors_change_the_town_name_in_the_settings(client, home_de):
 
 
 def test_menus_follow_the_language(client):
-    main_de = client.get("/de/").content.decode().split('id="main-nav-list"', 1)[1].split("</ul>")[0]
-    main_en = client.get("/en/").content.decode().split('id="main-nav-list"', 1)[1].split("</ul>")[0]
+    main_de = (
+        client.get("/de/").content.decode().split('id="main-nav-list"', 1)[1].split("</ul>")[0]
+    )
+    main_en = (
+        client.get("/en/").content.decode().split('id="main-nav-list"', 1)[1].split("</ul>")[0]
+    )
     assert 'href="/de/kontakt/">Kontakt<' in main_de
     assert 'href="/en/contact/">Contact<' in main_en
     footer_en = client.get("/en/").content.decode().split('id="footer-links"', 1)[1]

@@ -137,13 +137,16 @@ def test_elasticsearch_index_settings_use_german_analysis():
 
 
 @pytest.mark.skipif(
-    not os.environ.get("ELASTICSEARCH_URL"), reason="needs an Elasticsearch server (ELASTICSEARCH_URL)"
+    not os.environ.get("ELASTICSEARCH_URL"),
+    reason="needs an Elasticsearch server (ELASTICSEARCH_URL)",
 )
 def test_search_with_a_real_elasticsearch(client, settings):
     from django.core.management import call_command
 
     settings.WAGTAILSEARCH_BACKENDS = {
-        "default": elasticsearch_backend(os.environ["ELASTICSEARCH_URL"].split(","), "rathaus_test_"),
+        "default": elasticsearch_backend(
+            os.environ["ELASTICSEARCH_URL"].split(","), "rathaus_test_"
+        ),
     }
     call_command("update_index", verbosity=0)
     html = client.get("/de/suche/", {"q": "Stadtraete"}).content.decode()

@@ -14,7 +14,8 @@ PUBLIC_URLS = ["/de/", "/en/", "/de/kontakt/", "/de/suche/?q=Rathaus", "/de/gibt
 def test_public_pages_send_a_strict_content_security_policy(client, url):
     response = client.get(url)
     policy = dict(
-        (part.strip().split(" ", 1) + [""])[:2] for part in response["Content-Security-Policy"].split(";")
+        (part.strip().split(" ", 1) + [""])[:2]
+        for part in response["Content-Security-Policy"].split(";")
     )
     assert policy["script-src"] == "'self'"
     assert "unsafe-inline" not in response["Content-Security-Policy"]

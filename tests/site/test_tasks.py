@@ -53,8 +53,11 @@ def test_nothing_is_queued_before_the_commit(settings, home_de, django_capture_o
         broker = get_broker()
         broker.purge_queue()
         enqueued = []
-        pre_enqueue.connect(lambda sender, task, **kw: enqueued.append(task), weak=False,
-                            dispatch_uid="test-enqueued")
+        pre_enqueue.connect(
+            lambda sender, task, **kw: enqueued.append(task),
+            weak=False,
+            dispatch_uid="test-enqueued",
+        )
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             home_de.add_child(instance=StandardPage(title="Freibad", slug="freibad"))
         assert callbacks, "the hand-over waits for the commit"
