@@ -358,7 +358,9 @@ def seed(stdout):
     de = Locale.objects.get_or_create(language_code="de")[0]
     en = Locale.objects.get_or_create(language_code="en")[0]
     images = demo_images()
+    new_home = not HomePage.objects.filter(locale=de, depth=2).exists()
     home_de = home_page(de, images)
+    new_home_en = home_de.get_translation_or_none(en) is None
     home_en = translate(
         home_de,
         en,
@@ -371,9 +373,37 @@ def seed(stdout):
     )
     pages = {}
     create_tree(home_de, home_en, PAGES, de, en, pages, stdout)
+    if new_home:
+        add_quick_links(home_de, de, pages, QUICK_LINKS_DE)
+    if new_home_en:
+        add_quick_links(home_en, en, pages, QUICK_LINKS_EN)
     town_settings(home_de, images)
     menus(de, en, pages)
     stdout.write(f"Home pages: /de/ and /en/ ({len(pages)} pages below them).")
+
+
+QUICK_LINKS_DE = [
+    ("kontakt", "Kontakt und Öffnungszeiten", "So erreichen Sie das Bürgerbüro"),
+    ("buergermeister", "Sprechstunde der Bürgermeisterin", "Jeden Dienstag im Rathaus"),
+    ("stadtrat", "Stadtrat", "Sitzungen, Mitglieder, Beschlüsse"),
+    ("kitas-und-schulen", "Kita-Platz finden", "Betreuung und Schulen"),
+]
+QUICK_LINKS_EN = [
+    ("kontakt", "Contact and opening hours", "How to reach the citizens' office"),
+    ("buergermeister", "Meet the mayor", "Every Tuesday at the town hall"),
+]
+
+
+def add_quick_links(home, locale, pages, links):
+    """The home page's quick links, set when the home page is first created."""
+    blocks = []
+    for slug, label, description in links:
+        page = pages[slug].get_translation_or_none(locale)
+        if page is not None:
+            value = {"page": page.pk, "url": "", "label": label, "description": description}
+            blocks.append({"type": "quick_link", "value": value})
+    home.quick_links = json.dumps(blocks)
+    home.save_revision().publish()
 
 
 def demo_images():
