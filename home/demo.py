@@ -396,6 +396,7 @@ QUICK_LINKS_EN = [
 
 def add_quick_links(home, locale, pages, links):
     """The home page's quick links, set when the home page is first created."""
+    home = type(home).objects.get(pk=home.pk)  # fresh: tree fields changed as pages were added
     blocks = []
     for slug, label, description in links:
         page = pages[slug].get_translation_or_none(locale)

@@ -11,8 +11,22 @@ from wagtail.models import Locale, Page
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.core.cache import cache
+
     with django_db_blocker.unblock():
+        cache.clear()
         call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: Wagtail caches site root paths and page URLs, and
+    a Redis cache would otherwise carry them from one test (or test run) into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

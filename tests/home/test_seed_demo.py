@@ -45,3 +45,9 @@ def test_running_it_again_changes_nothing(home_de):
     assert counts() == before
     contact.refresh_from_db()
     assert contact.title == "Kontakt und Anfahrt"
+
+
+def test_the_page_tree_it_builds_is_consistent():
+    """treebeard's own consistency check: paths, depths and child counts agree."""
+    problems = Page.find_problems()
+    assert all(len(found) == 0 for found in problems), problems
