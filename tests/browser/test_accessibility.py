@@ -1,0 +1,107 @@
+"""Every public page type passes axe-core's EN 301 549 rules and loads nothing from elsewhere.
+
+EN 301 549 is the European standard behind BITV 2.0; axe-core tags the rules that check it
+(WCAG 2.1 A and AA) with ``EN-301-549``. Each page is checked at desktop and at phone width,
+in German and English, with the site's real Content-Security-Policy in force.
+"""
+
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import pytest
+
+from .helpers import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+
+class PublicPage(NamedTuple):
+    """A page a citizen can reach, and the HTTP status it must answer with."""
+
+    path: str
+    status: int = 200
+
+
+#: One page of every public page type in both languages. Add new page types here.
+PUBLIC_PAGES = [
+    PublicPage("/de/"),
+    PublicPage("/en/"),
+    # Standard page with contact box and accordion.
+    PublicPage("/de/kontakt/"),
+    PublicPage("/en/contact/"),
+    # Standard page listing its subpages.
+    PublicPage("/de/rathaus-und-politik/"),
+    PublicPage("/en/town-hall-and-politics/"),
+    # Nested page with breadcrumbs.
+    PublicPage("/de/rathaus-und-politik/buergermeister/"),
+    # Search: results and the empty form.
+    PublicPage("/de/suche/?q=rathaus"),
+    PublicPage("/en/search/?q=town"),
+    PublicPage("/de/suche/"),
+    # The 404 page.
+    PublicPage("/de/gibt-es-nicht/", 404),
+    PublicPage("/en/does-not-exist/", 404),
+]
+
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+
+AXE_RUN = "() => axe.run(document, {runOnly: {type: 'tag', values: ['EN-301-549']}})"
+
+
+def format_violations(url: str, width: int, violations: list[dict]) -> str:
+    """A readable failure message: each rule, its help text and the offending elements."""
+    lines = [f"{len(violations)} EN 301 549 violation(s) on {url} at {width}px width:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact') or 'n/a'}): {violation['help']}"
+            f" [{violation.get('helpUrl', '')}]"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    {target}")
+            summary = " ".join((node.get("failureSummary") or "").split())
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+@pytest.mark.parametrize("public_page", PUBLIC_PAGES, ids=[p.path for p in PUBLIC_PAGES])
+def test_page_is_accessible_and_self_contained(
+    new_page, server_url, axe_source, public_page, viewport
+):
+    """Protects BITV 2.0 conformance (no axe EN-301-549 violation) and the promise that no
+    page loads anything from a third-party host (no CDN, web fonts or trackers)."""
+    page = new_page(**viewport)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    response = page.goto(public_page.path, wait_until="load")
+    assert response is not None
+    assert response.status == public_page.status, f"{public_page.path} answered {response.status}"
+
+    page.evaluate(axe_source)
+    results = page.evaluate(AXE_RUN)
+    violations = results["violations"]
+    assert not violations, format_violations(public_page.path, viewport["width"], violations)
+
+    server = urlsplit(server_url).netloc
+    foreign = [
+        url
+        for url in requested
+        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != server
+    ]
+    assert not foreign, f"{public_page.path} requested other hosts: {foreign}"
+
+
+def test_pages_reflow_at_320px_without_horizontal_scrolling(new_page):
+    """Protects reflow (WCAG 1.4.10, which axe cannot check): at 320 CSS pixels no public page
+    is wider than the screen, so nobody has to scroll sideways to read a line."""
+    page = new_page(**PHONE)
+    too_wide = {}
+    for public_page in PUBLIC_PAGES:
+        page.goto(public_page.path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[public_page.path] = width
+    assert not too_wide, f"pages wider than {PHONE['width']}px (path: scrollWidth): {too_wide}"
