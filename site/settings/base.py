@@ -252,6 +252,10 @@ if ELASTICSEARCH_URL:
 else:
     WAGTAILSEARCH_BACKENDS["default"] = WAGTAILSEARCH_BACKENDS.pop("database")
 
+# Wagtail's query log (popular searches, beside search promotions) keeps daily hits this many
+# days when `searchpromotions_garbage_collect` runs; the communications statistics read it.
+WAGTAILSEARCH_HITS_MAX_AGE = env.int("SEARCH_LOG_DAYS", default=730)
+
 # --- Security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
