@@ -18,7 +18,8 @@ help:
 	@echo "make screenshots  refresh the README's screenshots in docs/"
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(VENV)/bin/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); } || \
+		{ rm -rf $(VENV); echo "Could not create .venv: install Python 3.11 with venv (Debian: apt-get install python3.11-venv)."; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
@@ -27,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else \
-		echo "npm not found: the accessibility tests (axe-core) will be skipped."; \
+		echo "NOTE: npm not found, so axe-core is missing and the accessibility checks are SKIPPED."; \
 	fi
 
 setup: $(VENV)/.installed

@@ -105,6 +105,21 @@ class EmergencyBannerQuerySet(models.QuerySet):
             Q(ends_at__isnull=True) | Q(ends_at__gt=now),
         ).order_by("-starts_at")
 
+    def for_everyone_now(self, locale=None, now=None) -> list:
+        """Banners of the given (or current) language, plus untranslated ones of the default
+        language, so that a warning nobody has translated yet still reaches every reader."""
+        locale = locale or Locale.get_active()
+        banners = list(self.current(locale, now).select_related("link", "locale"))
+        default = Locale.get_default()
+        if locale.pk != default.pk:
+            translated = {banner.translation_key for banner in banners}
+            banners += [
+                banner
+                for banner in self.current(default, now).select_related("link", "locale")
+                if banner.translation_key not in translated
+            ]
+        return banners
+
 
 class EmergencyBanner(TranslatableMixin, models.Model):
     """A notice at the top of every page (storm warning, water outage) for a set time."""

@@ -5,8 +5,11 @@ next to their search promotions) and in ``SearchTermCount`` (daily totals that a
 searches that found nothing).
 """
 
-from django.utils import translation
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone, translation
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.search.utils import normalise_query_string
 
 from .models import SearchTermCount
@@ -38,3 +41,14 @@ def promotions_for(query: str, locale) -> list:
         for pick in picks
         if pick.page is None or (pick.page.live and pick.page.locale_id == locale.pk)
     ]
+
+
+def forget_old_searches(now=None) -> int:
+    """Delete daily search counts older than ``WAGTAILSEARCH_HITS_MAX_AGE`` days, in our log and
+    in Wagtail's; returns how many of our rows went. Run daily by the queue's schedule."""
+    days = settings.WAGTAILSEARCH_HITS_MAX_AGE
+    oldest = ((now or timezone.now()) - timedelta(days=days)).date()
+    deleted, _by_model = SearchTermCount.objects.filter(date__lt=oldest).delete()
+    QueryDailyHits.objects.filter(date__lt=oldest).delete()
+    Query.garbage_collect()
+    return deleted

@@ -8,9 +8,17 @@ def publish_scheduled():
     call_command("publish_scheduled")
 
 
+def forget_old_searches():
+    """Delete search counts older than SEARCH_LOG_DAYS (search terms may name people)."""
+    from home.search_log import forget_old_searches as forget
+
+    forget()
+
+
 #: Every recurring job: name -> (function path, minutes between runs). Later apps add theirs.
 SCHEDULES = {
     "publish_scheduled": ("rathaus.jobs.publish_scheduled", 5),
+    "forget_old_searches": ("rathaus.jobs.forget_old_searches", 24 * 60),
 }
 
 

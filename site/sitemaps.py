@@ -1,8 +1,7 @@
 """sitemap.xml with the pages of every language.
 
 Wagtail's own sitemap lists only the pages of the active language (wagtail/wagtail#12420); this
-one lists every live, public page under the site's root page and all its translations, and
-gives each entry its language alternates.
+one lists every live, public page under the site's root page and all its translations.
 """
 
 from django.db.models import Q

@@ -1,6 +1,7 @@
 """Site-wide views without models of their own: search, health check, robots.txt, errors."""
 
 import logging
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,9 +12,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Locale
 
 from home.search_log import log_search, promotions_for
@@ -63,8 +64,9 @@ def _check(name, probe):
         detail = probe()
         return {"status": "ok", **({"detail": detail} if detail else {})}
     except Exception as exc:  # noqa: BLE001 - any failure means "does not answer"
+        # The reason goes to the log only: it may name internal hosts.
         logger.warning("Health check %s failed: %s", name, exc)
-        return {"status": "error", "detail": f"{type(exc).__name__}: {exc}"[:300]}
+        return {"status": "error"}
 
 
 def _check_database():
@@ -92,21 +94,33 @@ def _check_search():
         return "elasticsearch"
     from wagtail.models import Page
 
-    list(backend.search("healthz", Page.objects.none()))
+    # A real query against the index, limited to the root pages.
+    backend.search("healthz", Page.objects.filter(depth__lte=2)).count()
     return "database"
+
+
+#: The queue counts as stalled when no worker has run the publishing schedule for this long.
+WORKER_SILENCE_LIMIT = timedelta(minutes=20)
 
 
 def _check_queue():
     from django_q.brokers import get_broker
+    from django_q.models import Schedule
 
     broker = get_broker()
     if not broker.ping():
         raise RuntimeError("the task broker does not answer")
+    # The broker answering says nothing about workers. The worker's scheduler moves the
+    # publishing schedule's next run forward every few minutes; if it lies far in the past,
+    # no worker is running and nothing gets indexed or published.
+    schedule = Schedule.objects.filter(name="publish_scheduled").first()
+    if schedule is not None and schedule.next_run < timezone.now() - WORKER_SILENCE_LIMIT:
+        raise RuntimeError(f"no worker has run the schedule since {schedule.next_run}")
     return {"broker": type(broker).__name__, "queued": broker.queue_size()}
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """JSON status of database, cache, search and task queue: 200 if all answer, else 503."""
     checks = {
@@ -144,7 +158,8 @@ def _language_from_path(path: str) -> str:
 def page_not_found(request, exception=None):
     """404 in the language of the URL, with the site's own layout."""
     with translation.override(_language_from_path(request.path)):
-        return HttpResponse(loader.render_to_string("404.html", {}, request), status=404)
+        html = loader.render_to_string("404.html", {"error_page": True}, request)
+        return HttpResponse(html, status=404)
 
 
 def server_error(request):

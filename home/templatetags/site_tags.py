@@ -41,7 +41,11 @@ def language_versions(context):
         }
     versions = []
     for code, name in settings.LANGUAGES:
-        if isinstance(page, Page) and page.pk:
+        if context.get("error_page"):
+            # The same address in the other language would only be another error.
+            home = _localized_home(request, code)
+            translated, url = False, home.get_url(request) if home else f"/{code}/"
+        elif isinstance(page, Page) and page.pk:
             target = translations.get(code)
             translated = target is not None
             target = target or _localized_home(request, code)
@@ -102,8 +106,9 @@ def navigation_links(context, slot):
 
 @register.simple_tag
 def emergency_banners():
-    """Emergency banners to show now in the current language."""
-    return list(EmergencyBanner.objects.current().select_related("link"))
+    """Emergency banners to show now: in the current language, and those of the default
+    language that have no translation into it (a storm warning must reach everyone)."""
+    return EmergencyBanner.objects.for_everyone_now()
 
 
 @register.simple_tag(takes_context=True)

@@ -20,9 +20,18 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(S
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
+# A production site must say where it lives and how it sends mail: links in the admin's emails
+# would otherwise point at 127.0.0.1, and mails would only be printed to the log.
+for required in ("WAGTAILADMIN_BASE_URL", "EMAIL_URL"):
+    if not env(required, default=""):
+        raise ImproperlyConfigured(f"{required} must be set in production (see README.md).")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+
 # HTTPS only, behind a proxy that terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Load balancers probe the health check over plain HTTP, straight to gunicorn.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

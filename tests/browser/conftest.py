@@ -10,6 +10,7 @@ is open, and Django refuses database access while a loop runs. So the browser te
 to the end of the session, and no test that uses the database runs while the browser is open.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,10 @@ def pytest_collection_modifyitems(config, items):
         missing.append(f"{CHROMIUM} is missing (apt-get install chromium)")
     if not AXE_SOURCE.exists():
         missing.append(f"{AXE_SOURCE.relative_to(ROOT)} is missing (run npm ci)")
-    if missing:
+    if missing and browser_items and os.environ.get("REQUIRE_BROWSER_TESTS"):
+        # CI sets this: there a missing browser must fail the run, not skip it quietly.
+        raise pytest.UsageError("REQUIRE_BROWSER_TESTS is set, but " + "; ".join(missing))
+    if not CHROMIUM.exists():
         skip = pytest.mark.skip(reason="browser tests skipped: " + "; ".join(missing))
         for item in browser_items:
             item.add_marker(skip)
@@ -72,6 +76,8 @@ def browser():
 @pytest.fixture(scope="session")
 def axe_source():
     """The source of axe-core, to be evaluated in a page (a script tag would break the CSP)."""
+    if not AXE_SOURCE.exists():
+        pytest.skip(f"{AXE_SOURCE.relative_to(ROOT)} is missing (run npm ci)")
     return AXE_SOURCE.read_text(encoding="utf-8")
 
 

@@ -33,6 +33,12 @@ def test_switcher_on_the_search_page_keeps_the_query(client):
     assert links == {"/en/search/?q=Rathaus": "en"}
 
 
+def test_switcher_on_a_missing_page_leads_to_the_home_pages(client):
+    html = client.get("/de/gibt-es-nicht/").content.decode()
+    assert switcher_links(html) == {"/en/": "en"}
+    assert alternates(html) == {}
+
+
 def test_hreflang_alternates_name_every_translation(client):
     html = client.get("/de/kontakt/").content.decode()
     assert alternates(html) == {

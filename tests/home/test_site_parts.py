@@ -79,9 +79,18 @@ def test_emergency_banner_shows_during_its_time_only(client, de):
     assert "Vorbei" not in html and "Später" not in html
 
 
-def test_emergency_banner_shows_in_its_language_only(client, de):
+def test_untranslated_emergency_banner_reaches_every_language(client, de):
     banner(de)
-    assert "Wasserrohrbruch" not in client.get("/en/").content.decode()
+    html = client.get("/en/").content.decode()
+    assert '<span lang="de">Wasserrohrbruch</span>' in html
+
+
+def test_translated_emergency_banner_shows_its_translation(client, de, en):
+    german = banner(de)
+    banner(en, title="Burst water main", translation_key=german.translation_key)
+    html = client.get("/en/").content.decode()
+    assert "Burst water main" in html and "Wasserrohrbruch" not in html
+    assert "Burst water main" not in client.get("/de/").content.decode()
 
 
 def test_banner_end_must_follow_its_start(de):

@@ -52,6 +52,26 @@ def test_elasticsearch_that_does_not_answer_gives_503(client):
     assert response.json()["checks"]["search"]["status"] == "error"
 
 
+def test_a_queue_without_a_running_worker_gives_503(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    # The worker's scheduler has not touched the publishing schedule for an hour.
+    Schedule.objects.filter(name="publish_scheduled").update(
+        next_run=timezone.now() - timedelta(hours=1)
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["queue"] == {"status": "error"}, "no internal details"
+
+
+def test_load_balancers_may_probe_with_head(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
+
+
 def test_a_task_broker_that_does_not_answer_gives_503(client, settings):
     from django_q.brokers import get_broker
     from django_q.conf import Conf

@@ -106,6 +106,7 @@ def test_search_promotions_come_first_in_the_current_language(client, home_de, h
         sort_order=2,
     )
     html = client.get("/de/suche/", {"q": "Wahl"}).content.decode()
+    assert html.index('id="promotions-title"') < html.index('id="results-title"')
     promoted = html.split('id="promotions-title"', 1)[1].split("</section>", 1)[0]
     assert 'href="/de/kontakt/"' in promoted
     assert "/en/contact/" not in promoted

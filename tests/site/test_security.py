@@ -70,6 +70,44 @@ def test_admin_login_locks_out_after_repeated_failures(client, django_user_model
     assert "/admin/" not in response.get("Location", "")
 
 
+def test_behind_a_proxy_the_lockout_uses_the_forwarded_client_address(
+    client, django_user_model, settings
+):
+    """Behind the proxy every request comes from 127.0.0.1: only the forwarded address tells
+    an attacker from an editor, who must still be able to log in."""
+    from axes.conf import settings as axes_settings
+
+    django_user_model.objects.create_user("editor", password="richtig-und-lang-42")
+    settings.AXES_IPWARE_PROXY_COUNT = axes_settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    axes_settings.AXES_IPWARE_META_PRECEDENCE_ORDER = settings.AXES_IPWARE_META_PRECEDENCE_ORDER
+    try:
+        for _attempt in range(5):
+            client.post(
+                "/admin/login/",
+                {"username": "editor", "password": "falsch"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR="203.0.113.9, 127.0.0.1",
+            )
+        attacker = client.post(
+            "/admin/login/",
+            {"username": "editor", "password": "richtig-und-lang-42"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.9, 127.0.0.1",
+        )
+        editor = client.post(
+            "/admin/login/",
+            {"username": "editor", "password": "richtig-und-lang-42"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.7, 127.0.0.1",
+        )
+    finally:
+        axes_settings.AXES_IPWARE_PROXY_COUNT = None
+        axes_settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    assert attacker.status_code == 429
+    assert editor.status_code == 302
+
+
 def test_admin_login_works_with_the_right_password(client, django_user_model):
     django_user_model.objects.create_superuser("chefin", password="richtig-und-lang-42")
     response = client.post(
@@ -79,9 +117,41 @@ def test_admin_login_works_with_the_right_password(client, django_user_model):
     assert client.get("/admin/").status_code == 200
 
 
-def test_upload_limits_are_set(settings):
-    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 10 * 1024 * 1024
-    assert settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE <= 30 * 1024 * 1024
-    assert settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+def png_bytes(width, height):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "#0b4f8a").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload_image(client, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        "/admin/images/add/",
+        {"title": name, "file": SimpleUploadedFile(name, content, content_type="image/png")},
+    )
+
+
+def test_image_uploads_over_the_limits_are_refused(client, django_user_model, settings):
+    from wagtail.images import get_image_model
+
+    client.force_login(django_user_model.objects.create_superuser("bild", password="x-42-lang"))
+    Image = get_image_model()
+    before = Image.objects.count()
+    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 2_000
+    assert upload_image(client, "gross.png", png_bytes(400, 400) + b"\0" * 3_000).status_code == 200
+    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+    settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS = 10_000
+    assert upload_image(client, "bombe.png", png_bytes(200, 200)).status_code == 200
+    assert Image.objects.count() == before, "neither upload was stored"
+    assert upload_image(client, "klein.png", png_bytes(50, 50)).status_code == 302
+    assert Image.objects.count() == before + 1
+
+
+def test_svg_and_html_uploads_are_not_accepted(settings):
     assert "svg" not in settings.WAGTAILIMAGES_EXTENSIONS
     assert "html" not in settings.WAGTAILDOCS_EXTENSIONS

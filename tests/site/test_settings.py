@@ -28,6 +28,7 @@ def run(args, settings_module, **env):
         if key not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "EMAIL_URL", "SECRET_KEY"}
     }
     environment.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
+    environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True
     )
@@ -38,6 +39,8 @@ def production_env(**overrides):
         "SECRET_KEY": REAL_KEY,
         "ALLOWED_HOSTS": "www.musterstadt.example",
         "DATABASE_URL": "sqlite:////tmp/rathaus-deploy-check.sqlite3",
+        "WAGTAILADMIN_BASE_URL": "https://www.musterstadt.example",
+        "EMAIL_URL": "smtp+tls://rathaus:secret@mail.musterstadt.example:587",
         **overrides,
     }
 
@@ -56,6 +59,15 @@ def test_production_refuses_the_development_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["WAGTAILADMIN_BASE_URL", "EMAIL_URL"])
+def test_production_requires_its_address_and_mail_server(variable):
+    result = run(
+        ["manage.py", "check"], "rathaus.settings.production", **production_env(**{variable: None})
+    )
+    assert result.returncode != 0
+    assert f"{variable} must be set in production" in result.stderr
 
 
 def test_production_passes_the_deployment_checks():
@@ -105,10 +117,7 @@ def test_elasticsearch_and_mail_are_configured_by_url():
     result = run(
         ["-c", PRINT_SETTINGS],
         "rathaus.settings.production",
-        **production_env(
-            ELASTICSEARCH_URL="http://es.example:9200",
-            EMAIL_URL="smtp+tls://user:secret@mail.example:587",
-        ),
+        **production_env(ELASTICSEARCH_URL="http://es.example:9200"),
     )
     values = json.loads(result.stdout)
     assert values["search"] == "wagtail.search.backends.elasticsearch8"
