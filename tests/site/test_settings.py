@@ -122,3 +122,16 @@ def test_elasticsearch_and_mail_are_configured_by_url():
     values = json.loads(result.stdout)
     assert values["search"] == "wagtail.search.backends.elasticsearch8"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_proxy_count_makes_the_lockout_read_the_forwarded_address():
+    script = (
+        "import django; django.setup(); from axes.conf import settings as s; "
+        "print(s.AXES_IPWARE_PROXY_COUNT, s.AXES_IPWARE_META_PRECEDENCE_ORDER[0])"
+    )
+    behind_proxy = run(
+        ["-c", script], "rathaus.settings.production", **production_env(PROXY_COUNT="1")
+    )
+    direct = run(["-c", script], "rathaus.settings.production", **production_env())
+    assert behind_proxy.stdout.split() == ["1", "HTTP_X_FORWARDED_FOR"]
+    assert direct.stdout.split() == ["None", "REMOTE_ADDR"]
