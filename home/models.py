@@ -193,7 +193,9 @@ class NavigationMenu(TranslatableMixin, models.Model):
         """The menu of ``slot`` in the given (or current) language, else the default language's."""
         locale = locale or Locale.get_active()
         menus = {menu.locale_id: menu for menu in cls.objects.filter(slot=slot)}
-        return menus.get(locale.pk) or menus.get(Locale.get_default().pk)
+        if locale.pk in menus:
+            return menus[locale.pk]
+        return menus.get(Locale.get_default().pk)
 
 
 # --- Search statistics --------------------------------------------------------------------

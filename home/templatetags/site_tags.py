@@ -12,15 +12,27 @@ register = template.Library()
 
 
 def _localized_home(request, language_code):
-    site = Site.find_for_request(request)
-    if site is None:
-        return None
-    return (
-        site.root_page.get_translations(inclusive=True)
-        .filter(locale__language_code=language_code)
-        .live()
-        .first()
-    )
+    """The site's home page in ``language_code`` (looked up once per request)."""
+    homes = getattr(request, "_rathaus_homes", None)
+    if homes is None:
+        site = Site.find_for_request(request)
+        homes = {}
+        if site is not None:
+            translations = site.root_page.get_translations(inclusive=True).live()
+            homes = {
+                home.locale.language_code: home for home in translations.select_related("locale")
+            }
+        request._rathaus_homes = homes
+    return homes.get(language_code)
+
+
+def _active_locale(request):
+    """The Locale of the current language (looked up once per request and language)."""
+    code = translation.get_language()
+    cached = getattr(request, "_rathaus_locale", None)
+    if cached is None or cached.language_code != code:
+        cached = request._rathaus_locale = Locale.get_active()
+    return cached
 
 
 @register.simple_tag(takes_context=True)
@@ -75,10 +87,10 @@ def navigation_links(context, slot):
     that are marked "show in menus".
     """
     request = context["request"]
-    menu = NavigationMenu.for_slot(slot)
+    current = _active_locale(request)
+    menu = NavigationMenu.for_slot(slot, current)
     links = []
     if menu is not None:
-        current = Locale.get_active()
         for block in menu.links:
             value = block.value
             page = value.get("page")
@@ -104,11 +116,11 @@ def navigation_links(context, slot):
     return links
 
 
-@register.simple_tag
-def emergency_banners():
+@register.simple_tag(takes_context=True)
+def emergency_banners(context):
     """Emergency banners to show now: in the current language, and those of the default
     language that have no translation into it (a storm warning must reach everyone)."""
-    return EmergencyBanner.objects.for_everyone_now()
+    return EmergencyBanner.objects.for_everyone_now(_active_locale(context["request"]))
 
 
 @register.simple_tag(takes_context=True)
