@@ -46,4 +46,3 @@ def test_a_new_emergency_banner_purges_every_page_in_every_language(
         )
     paths = {url.split("/", 1)[1] for url in caching_proxy}
     assert {"de/", "de/kontakt/", "en/", "en/contact/"} <= paths
-
