@@ -44,3 +44,31 @@ def test_snippet_lists_and_forms_open(editor_client, model):
 def test_search_promotions_and_translations_are_in_the_admin(editor_client):
     assert editor_client.get(reverse("wagtailsearchpromotions:index")).status_code == 200
     assert editor_client.get(reverse("wagtaillocales:index")).status_code == 200
+
+
+def test_editors_translate_a_page_with_wagtail_localize(editor_client, home_de, en):
+    council = (
+        home_de.get_children().get(slug="rathaus-und-politik").get_children().get(slug="stadtrat")
+    )
+    assert council.get_translation_or_none(en) is None
+    url = reverse("wagtail_localize:submit_page_translation", args=[council.pk])
+    assert editor_client.get(url).status_code == 200
+    response = editor_client.post(url, {"locales": [en.pk]})
+    assert response.status_code == 302
+    translation = council.get_translation(en)
+    assert translation.get_parent().get_translation_or_none(en) is not None
+    # The translation editor opens on the English draft.
+    assert editor_client.get(response["Location"]).status_code == 200
+
+
+def test_editors_translate_a_menu_with_wagtail_localize(editor_client, de, en):
+    from home.models import NavigationMenu
+
+    NavigationMenu.objects.filter(locale=en).delete()
+    menu = NavigationMenu.objects.get(locale=de, slot="footer")
+    url = reverse(
+        "wagtail_localize:submit_snippet_translation", args=["home", "navigationmenu", menu.pk]
+    )
+    response = editor_client.post(url, {"locales": [en.pk]})
+    assert response.status_code == 302
+    assert NavigationMenu.objects.filter(locale=en, slot="footer").exists()
