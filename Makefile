@@ -59,8 +59,7 @@ format: setup
 	$(PY) -m ruff check --fix .
 
 messages: setup
-	$(MANAGE) makemessages --locale de --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --no-obsolete
-	$(MANAGE) makemessages --locale de --domain djangojs --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) makemessages --locale de --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'docs/*' --no-obsolete
 	$(MANAGE) compile_translations
 
 screenshots: migrate

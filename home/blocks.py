@@ -55,7 +55,6 @@ class LinkBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         label = _("Link")
-        value_class = blocks.StructValue
 
     def clean(self, value):
         value = super().clean(value)

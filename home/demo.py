@@ -582,8 +582,8 @@ def town_settings(home, images):
 
 def menus(de, en, pages):
     """Main navigation and footer links in both languages, if there are none yet."""
-    main = [s for s, entry in ((e["slug"], e) for e in PAGES) if entry.get("menu")]
-    footer = [s for s, entry in ((e["slug"], e) for e in PAGES) if entry.get("footer")]
+    main = [entry["slug"] for entry in PAGES if entry.get("menu")]
+    footer = [entry["slug"] for entry in PAGES if entry.get("footer")]
     for locale in (de, en):
         for slot, slugs in ((NavigationMenu.Slot.MAIN, main), (NavigationMenu.Slot.FOOTER, footer)):
             if NavigationMenu.objects.filter(slot=slot, locale=locale).exists():

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -28,7 +27,6 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path(_("search/"), views.search, name="search"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Wagtail's page serving comes last: it answers every other URL of the language.
     path("", include(wagtail_urls)),
     prefix_default_language=True,
