@@ -284,8 +284,9 @@ class HomePage(Page):
 
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
+    # Below the home page: every page type that names HomePage among its parent_page_types
+    # (standard pages here, the other apps' section pages), so that home imports none of them.
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage"]
 
     class Meta:
         verbose_name = _("home page")
