@@ -315,15 +315,14 @@ def current_notices_filter(today=None):
     return Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
 
 
+def published_news(locale: Locale):
+    """Live, public articles in ``locale``, newest first."""
+    return NewsPage.objects.live().public().filter(locale=locale).order_by("-date", "-pk")
+
+
 def latest_news(locale: Locale, count: int = 3):
-    """The newest live, public articles in ``locale`` (for the home page and the InfoMonitor)."""
-    return (
-        NewsPage.objects.live()
-        .public()
-        .filter(locale=locale)
-        .order_by("-date", "-pk")
-        .select_related("image")[:count]
-    )
+    """The ``count`` newest articles in ``locale`` (for the home page)."""
+    return published_news(locale).select_related("image")[:count]
 
 
 def current_notices(locale: Locale, kinds=None):
@@ -377,7 +376,7 @@ class InfoMonitorPage(RoutablePageMixin, Page):
 
     def slides(self):
         """What the screen shows now, as plain data (also the JSON of the data endpoint)."""
-        news = latest_news(self.locale, 1000)
+        news = published_news(self.locale)
         category_ids = [c.pk for c in self.categories.all()]
         if category_ids:
             news = news.filter(categories__in=category_ids).distinct()
