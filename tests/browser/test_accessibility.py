@@ -41,6 +41,17 @@ PUBLIC_PAGES = [
     # The 404 page.
     PublicPage("/de/gibt-es-nicht/", 404),
     PublicPage("/en/does-not-exist/", 404),
+    # News: listing (with filters), article, notices listing, notice, InfoMonitor screen.
+    PublicPage("/de/aktuelles/"),
+    PublicPage("/en/news/"),
+    PublicPage("/de/aktuelles/?category=umwelt"),
+    PublicPage("/de/aktuelles/buergerbuero-online-termine/"),
+    PublicPage("/en/news/buergerbuero-online-termine/"),
+    PublicPage("/de/bekanntmachungen/"),
+    PublicPage("/en/notices/"),
+    PublicPage("/de/bekanntmachungen/baustelle-schulstrasse/"),
+    PublicPage("/de/infomonitor/"),
+    PublicPage("/en/infomonitor/"),
 ]
 
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
