@@ -280,3 +280,21 @@ def test_an_article_goes_live_at_its_time_by_the_scheduled_job(client, news_inde
     assert "/de/aktuelles/sperrmuell-2027/" in article_links(
         client.get("/de/aktuelles/").content.decode()
     )
+
+
+def test_an_article_expires_at_its_time_by_the_scheduled_job(client, news_index):
+    from django_q.brokers import get_broker
+    from django_q.models import Schedule
+    from django_q.scheduler import scheduler
+
+    article = NewsPage.objects.get(slug="stadtfest-2026", locale=news_index.locale)
+    article.expire_at = timezone.now() - timedelta(minutes=1)
+    article.save()
+    Schedule.objects.filter(name="publish_scheduled").update(
+        next_run=timezone.now() - timedelta(seconds=1)
+    )
+    scheduler(broker=get_broker())
+
+    article.refresh_from_db()
+    assert not article.live and article.expired
+    assert client.get("/de/aktuelles/stadtfest-2026/").status_code == 404
