@@ -7,3 +7,8 @@ class NewsConfig(AppConfig):
 
     name = "news"
     verbose_name = _("News")
+
+    def ready(self):
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

@@ -26,11 +26,17 @@ class NewsFeed(Feed):
         self.language = self.index.locale.language_code
         return self.index
 
-    def title(self, index):
+    def town(self):
         site = Site.find_for_request(self.request)
-        town = site.site_name if site else ""
-        parts = [town, index.title] + ([self.category.name] if self.category else [])
+        return site.site_name if site and site.site_name else ""
+
+    def title(self, index):
+        parts = [self.town(), index.title] + ([self.category.name] if self.category else [])
         return " – ".join(part for part in parts if part)
+
+    def author_name(self, index):
+        # Atom requires an author; the town publishes its news.
+        return self.town() or index.title
 
     def link(self, index):
         return index.get_full_url(self.request)

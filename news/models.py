@@ -7,6 +7,7 @@ InfoMonitor page.
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -51,6 +53,21 @@ class NewsCategory(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+
+def localize_categories(page):
+    """Point ``page.categories`` at the categories of the page's own language.
+
+    wagtail-localize copies many-to-many values as they are, so a translated article would keep
+    the German categories; each is swapped for its translation where there is one.
+    """
+    if not page.locale_id:
+        return
+    categories = list(page.categories.all())
+    if any(category.locale_id != page.locale_id for category in categories):
+        page.categories = [
+            category.get_translation_or_none(page.locale) or category for category in categories
+        ]
 
 
 class NewsPageTag(TaggedItemBase):
@@ -161,6 +178,13 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
         return AtomNewsFeed(self, self._category_or_404(category))(request)
 
+    def get_cached_paths(self):
+        """The listing and every feed, so that a caching proxy purges them all together."""
+        paths = ["/", "/feed/rss/", "/feed/atom/"]
+        for slug in self.categories().values_list("slug", flat=True):
+            paths += [f"/{slug}/feed/rss/", f"/{slug}/feed/atom/"]
+        return paths
+
     def _category_or_404(self, slug):
         category = self.categories().filter(slug=slug).first()
         if category is None:
@@ -221,6 +245,10 @@ class NewsPage(Page):
         super().clean()
         if self.image and not self.image_alt.strip():
             raise ValidationError({"image_alt": _("An image needs an alternative text.")})
+
+    def save(self, *args, **kwargs):
+        localize_categories(self)
+        return super().save(*args, **kwargs)
 
 
 # --- Notices ------------------------------------------------------------------------------
@@ -304,6 +332,19 @@ class NoticePage(Page):
             raise ValidationError({"valid_until": _("The last day must not be before the first.")})
 
     @property
+    def validity(self):
+        """The days it is valid, e.g. "12. November 2026 bis 20. März 2027" (active language)."""
+        start = date_format(self.valid_from, "DATE_FORMAT")
+        if self.valid_until is None:
+            return _("from %(start)s") % {"start": start}
+        end = date_format(self.valid_until, "DATE_FORMAT")
+        return _("%(start)s to %(end)s") % {"start": start, "end": end}
+
+    @property
+    def has_ended(self):
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+    @property
     def is_current(self):
         today = timezone.localdate()
         return self.valid_from <= today and (self.valid_until is None or self.valid_until >= today)
@@ -367,6 +408,9 @@ class InfoMonitorPage(RoutablePageMixin, Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = []
 
+    #: The screen is not something citizens should find in the site search.
+    exclude_from_site_search = True
+
     #: How often the screen asks for new content.
     refresh_seconds = 120
 
@@ -375,7 +419,10 @@ class InfoMonitorPage(RoutablePageMixin, Page):
         verbose_name_plural = _("InfoMonitor screens")
 
     def slides(self):
-        """What the screen shows now, as plain data (also the JSON of the data endpoint)."""
+        """What the screen shows now, as plain data (also the JSON of the data endpoint).
+
+        ``meta`` is the place and the dates, already written out in the page's language.
+        """
         news = published_news(self.locale)
         category_ids = [c.pk for c in self.categories.all()]
         if category_ids:
@@ -386,7 +433,7 @@ class InfoMonitorPage(RoutablePageMixin, Page):
                 "label": str(_("News")),
                 "title": article.title,
                 "text": article.teaser,
-                "date": article.date.isoformat(),
+                "meta": date_format(article.date, "DATE_FORMAT"),
             }
             for article in news[: self.news_count]
         ]
@@ -402,16 +449,25 @@ class InfoMonitorPage(RoutablePageMixin, Page):
                     "label": str(notice.get_kind_display()),
                     "title": notice.title,
                     "text": notice.summary,
-                    "place": notice.place,
-                    "valid_from": notice.valid_from.isoformat(),
-                    "valid_until": notice.valid_until.isoformat() if notice.valid_until else None,
+                    "meta": " · ".join(part for part in (notice.place, notice.validity) if part),
                 }
             )
         return slides
 
+    def get_sitemap_urls(self, request=None):
+        """A screen in the town hall is no page for citizens or search engines."""
+        return []
+
+    def save(self, *args, **kwargs):
+        localize_categories(self)
+        return super().save(*args, **kwargs)
+
     @path("")
     def screen(self, request):
-        return self.render(request, context_overrides={"slides": self.slides()})
+        return self.render(
+            request,
+            context_overrides={"slides": self.slides(), "time_zone": settings.TIME_ZONE},
+        )
 
     @path("data/", name="data")
     def data(self, request):

@@ -61,10 +61,23 @@ def run_search(queryset, query: str, **kwargs):
     raise AssertionError("unreachable")
 
 
+def excluded_page_types():
+    """Content types of page models that say ``exclude_from_site_search = True`` (screens,
+    endpoints: pages that are no reading matter for citizens)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import get_page_models
+
+    models = [m for m in get_page_models() if getattr(m, "exclude_from_site_search", False)]
+    return ContentType.objects.get_for_models(*models).values() if models else []
+
+
 def search_pages(query: str, locale: Locale | None = None):
     """Live, public pages of the given (or current) language matching ``query`` (lazy)."""
     locale = locale or Locale.get_active()
     pages = Page.objects.live().public().filter(locale=locale).exclude(depth=1)
+    excluded = list(excluded_page_types())
+    if excluded:
+        pages = pages.exclude(content_type__in=excluded)
     return run_search(pages, query)
 
 

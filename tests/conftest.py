@@ -4,6 +4,9 @@ The demo content is created once per test session with the real ``seed_demo`` co
 test runs in a transaction that is rolled back, so each starts from the same site.
 """
 
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
 import pytest
 from django.core.management import call_command
 from wagtail.models import Locale, Page
@@ -56,3 +59,30 @@ def home_en(en):
 def page_by_path(url_path):
     """The specific page at a Wagtail url_path such as '/home/kontakt/'."""
     return Page.objects.get(url_path=url_path).specific
+
+
+@pytest.fixture
+def caching_proxy(settings):
+    """A small HTTP server standing in for Varnish: it records the PURGE requests it gets."""
+    purged = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+            purged.append(f"{self.headers['Host']}{self.path}")
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_port}",
+        }
+    }
+    yield purged
+    server.shutdown()

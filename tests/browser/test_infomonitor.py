@@ -9,70 +9,106 @@ from .helpers import DESKTOP
 
 pytestmark = pytest.mark.browser
 
-SLIDES = "() => Array.from(document.querySelectorAll('[data-slides] > .slide')).map(s => ({title: s.querySelector('.slide__title').textContent, visible: !s.hidden}))"  # noqa: E501
+SLIDES = """() => Array.from(document.querySelectorAll('[data-slides] > .slide')).map(
+    s => ({title: s.querySelector('.slide__title').textContent, visible: !s.hidden}))"""
 NODE_COUNT = "() => document.getElementsByTagName('*').length"
+DATA = "**/infomonitor/data/"
 
 
 def visible_titles(page):
     return [slide["title"] for slide in page.evaluate(SLIDES) if slide["visible"]]
 
 
-def test_screen_rotates_refreshes_and_survives_a_server_outage(new_page):
+def serve(page, slides, slide_seconds=10):
+    body = json.dumps({"slide_seconds": slide_seconds, "refresh_seconds": 120, "slides": slides})
+    page.unroute(DATA)
+    page.route(
+        DATA,
+        lambda route: route.fulfill(status=200, content_type="application/json", body=body),
+    )
+
+
+def slide(number, kind="news"):
+    return {
+        "kind": kind,
+        "label": "Aktuelles",
+        "title": f"Meldung {number}",
+        "text": "x",
+        "meta": "",
+    }
+
+
+@pytest.fixture
+def screen(new_page):
     page = new_page(**DESKTOP)
     page.clock.install()
     page.goto("/de/infomonitor/")
     page.wait_for_selector("[data-infomonitor][data-ready]")
+    return page
 
-    first = visible_titles(page)
+
+def test_screen_rotates_through_its_slides(screen):
+    first = visible_titles(screen)
     assert len(first) == 1
-    page.clock.run_for(12_500)  # one slide later (12 s per slide in the demo)
-    second = visible_titles(page)
+    screen.clock.run_for(12_500)  # the demo screen shows each slide 12 s
+    second = visible_titles(screen)
     assert len(second) == 1 and second != first
 
-    # The server goes away: the screen keeps its slides and says it is offline.
-    count = len(page.evaluate(SLIDES))
-    page.route("**/infomonitor/data/", lambda route: route.abort())
-    page.clock.run_for(125_000)
-    assert page.is_visible("[data-status]")
-    assert len(page.evaluate(SLIDES)) == count
 
-    # It comes back with new content, which replaces the old without anyone touching it.
-    page.unroute("**/infomonitor/data/")
-    fresh = {
-        "slide_seconds": 10,
-        "refresh_seconds": 120,
-        "slides": [
-            {
-                "kind": "news",
-                "label": "Aktuelles",
-                "title": "Neu A",
-                "text": "a",
-                "date": "2026-01-01",
-            },
-            {
-                "kind": "construction",
-                "label": "Baustelle",
-                "title": "Neu B",
-                "text": "b",
-                "place": "Markt",
-                "valid_from": "2026-01-01",
-                "valid_until": None,
-            },
-        ],
-    }
-    page.route(
-        "**/infomonitor/data/",
-        lambda route: route.fulfill(
-            status=200, content_type="application/json", body=json.dumps(fresh)
-        ),
+def test_server_outage_keeps_the_content_and_recovery_replaces_it(screen):
+    count = len(screen.evaluate(SLIDES))
+    screen.route(DATA, lambda route: route.abort())
+    screen.clock.run_for(125_000)
+    screen.wait_for_selector("[data-status]", state="visible")
+    assert len(screen.evaluate(SLIDES)) == count
+
+    serve(screen, [slide("A"), slide("B", "construction")])
+    screen.clock.run_for(125_000)
+    screen.wait_for_selector("[data-status]", state="hidden")
+    screen.wait_for_function(
+        "() => document.querySelectorAll('[data-slides] > .slide').length === 2"
     )
-    page.clock.run_for(125_000)
-    assert not page.is_visible("[data-status]")
-    assert [slide["title"] for slide in page.evaluate(SLIDES)] == ["Neu A", "Neu B"]
+    assert [s["title"] for s in screen.evaluate(SLIDES)] == ["Meldung A", "Meldung B"]
 
-    # Days of refreshes later the page holds just as many elements.
-    nodes = page.evaluate(NODE_COUNT)
+
+def test_every_slide_gets_its_turn_across_refreshes(screen):
+    """More slides than fit between two refreshes: the refresh must not restart at slide 1."""
+    slides = [slide(number) for number in range(1, 21)]  # 20 x 10 s > 120 s between refreshes
+    serve(screen, slides)
+    screen.clock.run_for(121_000)
+    screen.wait_for_function(
+        "() => document.querySelectorAll('[data-slides] > .slide').length === 20"
+    )
+    seen = set()
+    for _step in range(45):
+        screen.clock.run_for(10_000)
+        seen.update(visible_titles(screen))
+    assert seen == {f"Meldung {number}" for number in range(1, 21)}
+
+
+def test_an_empty_answer_replaces_expired_slides(screen):
+    serve(screen, [])
+    screen.clock.run_for(125_000)
+    screen.wait_for_function(
+        "() => document.querySelectorAll('[data-slides] > .slide').length === 1"
+    )
+    assert visible_titles(screen) == ["Musterstadt"]
+
+
+def test_days_of_refreshes_do_not_grow_the_page(screen):
+    serve(screen, [slide(1), slide(2), slide(3)])
+    screen.clock.run_for(125_000)
+    screen.wait_for_function(
+        "() => document.querySelectorAll('[data-slides] > .slide').length === 3"
+    )
+    nodes = screen.evaluate(NODE_COUNT)
     for _refresh in range(20):
-        page.clock.run_for(121_000)
-    assert page.evaluate(NODE_COUNT) == nodes
-    assert len(visible_titles(page)) == 1
+        screen.clock.run_for(121_000)
+    assert screen.evaluate(NODE_COUNT) == nodes
+    assert len(visible_titles(screen)) == 1
+
+
+def test_the_clock_shows_the_towns_time(screen):
+    zone = screen.get_attribute("[data-infomonitor]", "data-time-zone")
+    assert zone == "Europe/Berlin"
+    assert screen.text_content("[data-time]").strip()

@@ -71,3 +71,34 @@ def test_english_screen_speaks_english(client):
         "Official notice",
         "Construction site",
     }
+
+
+def test_data_endpoint_queries_do_not_grow_with_the_number_of_slides(client, screen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/de/infomonitor/data/")
+        return len(captured)
+
+    queries()
+    screen.news_count = 1
+    screen.save()
+    one = queries()
+    screen.news_count = 12
+    screen.save()
+    assert queries() == one
+
+
+def test_slides_carry_place_and_dates_in_the_screens_language(client):
+    slides = client.get("/de/infomonitor/data/").json()["slides"]
+    site = next(slide for slide in slides if slide["title"] == "Vollsperrung Schulstraße")
+    assert site["meta"].startswith("Schulstraße zwischen Markt und Bahnhof · ")
+    assert " bis " in site["meta"]
+
+
+def test_the_screen_is_neither_in_the_sitemap_nor_in_the_site_search(client):
+    assert "/infomonitor/" not in client.get("/sitemap.xml").content.decode()
+    html = client.get("/de/suche/", {"q": "InfoMonitor"}).content.decode()
+    assert "/de/infomonitor/" not in html.split("<main", 1)[1]

@@ -1,6 +1,7 @@
 // InfoMonitor: rotates the slides, shows date and time, and fetches new content every few
 // minutes. Built to run for days: when the server cannot be reached it keeps the last content
-// and tries again; new content replaces the old nodes (nothing accumulates); timers are fixed.
+// and tries again; new content replaces the old nodes (nothing accumulates); timers are fixed;
+// a request that hangs is given up after 20 seconds.
 (function () {
     "use strict";
     var root = document.querySelector("[data-infomonitor]");
@@ -10,14 +11,17 @@
     var dateEl = root.querySelector("[data-date]");
     var timeEl = root.querySelector("[data-time]");
     var lang = document.documentElement.lang || "de";
+    var zone = root.getAttribute("data-time-zone") || undefined;
+    var town = root.getAttribute("data-town") || "";
     var url = root.getAttribute("data-url");
     var slideMs = Number(root.getAttribute("data-slide-seconds")) * 1000 || 15000;
     var refreshMs = Number(root.getAttribute("data-refresh-seconds")) * 1000 || 120000;
+    var startedAt = Date.now();
     var index = 0;
     var rotation = null;
-    var dateFormat = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
-    var timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
-    var dayFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" });
+    var dateFormat = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: zone });
+    var timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: zone });
+    var hourFormat = new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone: zone });
 
     function show(position) {
         var slides = box.children;
@@ -27,7 +31,7 @@
         var count = box.children.length;
         if (count > 1) { index = (index + 1) % count; show(index); }
     }
-    function restartRotation() {
+    function startRotation() {
         if (rotation) { clearInterval(rotation); }
         rotation = setInterval(next, slideMs);
     }
@@ -37,35 +41,48 @@
         node.textContent = text;
         return node;
     }
-    function day(iso) { return dayFormat.format(new Date(iso + "T12:00:00")); }
     function build(slide) {
         var section = element("section", "slide slide--" + slide.kind, "");
         section.appendChild(element("p", "slide__label", slide.label));
         section.appendChild(element("h2", "slide__title", slide.title));
+        if (slide.meta) { section.appendChild(element("p", "slide__meta", slide.meta)); }
         section.appendChild(element("p", "slide__text", slide.text));
-        var meta = [];
-        if (slide.place) { meta.push(slide.place); }
-        if (slide.valid_from) { meta.push(day(slide.valid_from) + (slide.valid_until ? " – " + day(slide.valid_until) : "")); }
-        if (slide.date) { meta.push(day(slide.date)); }
-        if (meta.length) { section.appendChild(element("p", "slide__meta", meta.join(" · "))); }
         return section;
     }
-    function render(data) {
-        var fragment = document.createDocumentFragment();
-        data.slides.forEach(function (slide) { fragment.appendChild(build(slide)); });
-        if (data.slides.length) { box.replaceChildren(fragment); }
-        index = 0;
-        show(0);
-        slideMs = (data.slide_seconds || 15) * 1000;
-        refreshMs = (data.refresh_seconds || 120) * 1000;
-        restartRotation();
+    function currentTitle() {
+        var visible = box.children[index];
+        var title = visible && visible.querySelector(".slide__title");
+        return title ? title.textContent : null;
     }
-    function refresh() {
-        fetch(url, { cache: "no-store", headers: { "Accept": "application/json" } })
+    function render(data) {
+        var slides = data.slides.length ? data.slides : [{ kind: "empty", label: "", title: town, text: "" }];
+        // Keep the rotation where it is: the slide on screen stays, or the next one follows.
+        var title = currentTitle();
+        var position = -1;
+        var fragment = document.createDocumentFragment();
+        slides.forEach(function (slide, i) {
+            if (slide.title === title) { position = i; }
+            fragment.appendChild(build(slide));
+        });
+        box.replaceChildren(fragment);
+        index = position >= 0 ? position : index % slides.length;
+        show(index);
+        var newSlideMs = (data.slide_seconds || 15) * 1000;
+        refreshMs = (data.refresh_seconds || 120) * 1000;
+        if (newSlideMs !== slideMs) { slideMs = newSlideMs; startRotation(); }
+    }
+    function load() {
+        var controller = new AbortController();
+        var timeout = setTimeout(function () { controller.abort(); }, 20000);
+        return fetch(url, { cache: "no-store", headers: { "Accept": "application/json" }, signal: controller.signal })
             .then(function (response) {
                 if (!response.ok) { throw new Error("HTTP " + response.status); }
                 return response.json();
             })
+            .finally(function () { clearTimeout(timeout); });
+    }
+    function refresh() {
+        load()
             .then(function (data) { status.hidden = true; render(data); })
             .catch(function () { status.hidden = false; })
             .then(function () { setTimeout(refresh, refreshMs); });
@@ -74,15 +91,16 @@
         var now = new Date();
         dateEl.textContent = dateFormat.format(now);
         timeEl.textContent = timeFormat.format(now);
-        // Once a night, reload the whole page (new code, a fresh start), but only when the
-        // server answers: a failed reload would leave the screen showing an error.
-        if (now.getHours() === 3 && now.getMinutes() === 30 && now.getSeconds() === 0) {
-            fetch(url, { cache: "no-store" }).then(function (r) { if (r.ok) { window.location.reload(); } });
+        // Once a night, after 20 hours, reload the whole page (new code, a fresh start), but
+        // only when the server answers: a failed reload would leave an error on the screen.
+        if (Date.now() - startedAt > 20 * 3600 * 1000 && hourFormat.format(now) === "3") {
+            startedAt = Date.now();
+            load().then(function () { window.location.reload(); }).catch(function () {});
         }
     }
     root.setAttribute("data-ready", "true");
     tick();
     setInterval(tick, 1000);
-    restartRotation();
+    startRotation();
     setTimeout(refresh, refreshMs);
 })();
