@@ -288,7 +288,8 @@ def seed(stdout):
             page.save_revision().publish()
             created += 1
             if english:
-                translated = translate(
+                # The translation gets the English categories by itself (NewsPage.save).
+                translate(
                     page,
                     en,
                     slug=slug,
@@ -296,8 +297,6 @@ def seed(stdout):
                     teaser=english[1],
                     body=json.dumps([{"type": "paragraph", "value": f"<p>{english[1]}</p>"}]),
                 )
-                translated.categories = [categories[s][1] for s in category_slugs]
-                translated.save_revision().publish()
 
     notices_de = child(
         home_de,

@@ -350,3 +350,9 @@ def test_publishing_an_article_purges_the_lists_and_feeds_that_show_it(
         "de/",
         "de/infomonitor/",
     } <= paths
+
+
+def test_english_articles_are_filed_under_english_categories(client):
+    html = client.get("/en/news/", {"category": "town-hall"}).content.decode()
+    assert "/en/news/buergerbuero-online-termine/" in article_links(html)
+    assert "Town hall" in html.split('class="article-list"', 1)[1]
