@@ -270,19 +270,11 @@ class NoticeIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        notices = (
-            NoticePage.objects.child_of(self)
-            .live()
-            .public()
-            .filter(current_notices_filter())
-            .order_by("valid_from", "pk")
-        )
         kind = request.GET.get("kind")
-        if kind in NoticePage.Kind.values:
-            notices = notices.filter(kind=kind)
-        context["notices"] = notices
+        kind = kind if kind in NoticePage.Kind.values else None
+        context["notices"] = current_notices(self.locale, [kind] if kind else None).child_of(self)
         context["kinds"] = NoticePage.Kind.choices
-        context["active_kind"] = kind if kind in NoticePage.Kind.values else None
+        context["active_kind"] = kind
         return context
 
 
