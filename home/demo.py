@@ -596,3 +596,30 @@ def menus(de, en, pages):
                         {"type": "link", "value": {"page": page.pk, "url": "", "label": ""}}
                     )
             NavigationMenu.objects.create(slot=slot, locale=locale, links=json.dumps(links))
+
+
+def child(parent, model, slug, **fields):
+    """The child page of ``parent`` with ``slug``, created and published if missing."""
+    existing = parent.get_children().filter(slug=slug).first()
+    if existing is not None:
+        return existing.specific
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def add_to_main_menu(pages, locales):
+    """Add ``pages`` (in each locale's translation) to the main navigation of each locale."""
+    for locale in locales:
+        menu = NavigationMenu.objects.filter(slot="main", locale=locale).first()
+        if menu is None:
+            continue
+        links = list(menu.links.raw_data)
+        for page in pages:
+            translated = page.get_translation_or_none(locale)
+            if translated is not None:
+                value = {"page": translated.pk, "url": "", "label": ""}
+                links.append({"type": "link", "value": value})
+        menu.links = json.dumps(links)
+        menu.save()

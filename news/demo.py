@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 from wagtail.models import Locale
 
-from home.demo import translate
-from home.models import HomePage, NavigationMenu
+from home.demo import add_to_main_menu, child, translate
+from home.models import HomePage
 
 from .models import (
     InfoMonitorPage,
@@ -354,30 +354,3 @@ def seed_categories(de, en):
             english.save()
         found[slug] = (german, english)
     return found
-
-
-def child(parent, model, slug, **fields):
-    """The child page of ``parent`` with ``slug``, created and published if missing."""
-    existing = parent.get_children().filter(slug=slug).first()
-    if existing is not None:
-        return existing.specific
-    page = model(slug=slug, **fields)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
-def add_to_main_menu(pages, locales):
-    """Add ``pages`` (in each locale's translation) to the main navigation of each locale."""
-    for locale in locales:
-        menu = NavigationMenu.objects.filter(slot="main", locale=locale).first()
-        if menu is None:
-            continue
-        links = list(menu.links.raw_data)
-        for page in pages:
-            translated = page.get_translation_or_none(locale)
-            if translated is not None:
-                value = {"page": translated.pk, "url": "", "label": ""}
-                links.append({"type": "link", "value": value})
-        menu.links = json.dumps(links)
-        menu.save()

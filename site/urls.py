@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from services_catalog import views as services_views
+
 from . import views
 from .sitemaps import MultilingualSitemap
 
@@ -17,6 +19,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("api/services/search", services_views.api_search, name="services_api_search"),
+    path("start/<int:pk>/", services_views.start_online, name="start_online"),
     path(
         "sitemap.xml",
         sitemap,
@@ -27,6 +31,11 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path(_("search/"), views.search, name="search"),
+    path(
+        _("request-status/<str:token>/"),
+        services_views.submission_status,
+        name="submission_status",
+    ),
     # Wagtail's page serving comes last: it answers every other URL of the language.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

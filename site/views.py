@@ -138,11 +138,14 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
-    """robots.txt: everything public may be indexed, the admin may not; points at the sitemap."""
+    """robots.txt: everything public may be indexed, the admin may not; points at the sitemap.
+    Crawlers stay off the counting "start online" redirect and the private status pages."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /django-admin/",
+        "Disallow: /start/",
+        "Disallow: /api/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

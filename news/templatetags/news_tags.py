@@ -1,14 +1,11 @@
 """Meta tags of a news article: OpenGraph, Twitter card and schema.org NewsArticle."""
 
-import json
-
 from django import template
-from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-register = template.Library()
+from home.jsonld import json_for_script
 
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+register = template.Library()
 
 
 @register.inclusion_tag("news/includes/meta.html", takes_context=True)
@@ -45,5 +42,5 @@ def news_meta(context, page):
         "image_url": image_url,
         "site_name": publisher,
         "language": page.locale.language_code,
-        "schema_json": mark_safe(json.dumps(schema, ensure_ascii=False).translate(_JSON_ESCAPES)),
+        "schema_json": json_for_script(schema),
     }

@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 #: Functions ``seed(stdout)`` that create each app's demo content, in order.
 SEEDERS = [
     "home.demo.seed",
+    "services_catalog.demo.seed",
     "news.demo.seed",
 ]
 
