@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from jsonschema import Draft202012Validator
 from modelcluster.models import ClusterableModel
+from wagtail.coreutils import find_available_slug
 from wagtail.log_actions import log
 from wagtail.models import Locale, Page, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -119,12 +120,17 @@ def check(data) -> tuple[list[str], list[str]]:
     if not isinstance(data, dict):
         return ["file: the catalog must be a JSON object"], []
     services = data.get("services") if isinstance(data.get("services"), list) else []
-    problems = [
-        _message(error, services)
-        for error in sorted(
-            Draft202012Validator(schema()).iter_errors(data), key=lambda e: list(e.absolute_path)
+    # An empty text breaks two rules of the schema (minLength and pattern), but it is one
+    # problem: say it once.
+    problems = list(
+        dict.fromkeys(
+            _message(error, services)
+            for error in sorted(
+                Draft202012Validator(schema()).iter_errors(data),
+                key=lambda e: list(e.absolute_path),
+            )
         )
-    ]
+    )
     warnings = []
     for name in sorted(set(data) - {"format", "language", "services"}):
         warnings.append(f"file: unknown field {name!r} ignored")
@@ -201,18 +207,24 @@ def ensure_finder_page(locale: Locale) -> ServiceIndexPage:
     existing = ServiceIndexPage.objects.filter(locale=locale).first()
     if existing:
         return existing
+    title = {"de": "Dienstleistungen", "en": "Services"}.get(locale.language_code, "Services")
     other = ServiceIndexPage.objects.exclude(locale=locale).first()
     if other is not None:
         home = other.get_parent().get_translation_or_none(locale)
         if home is not None:
-            return other.copy_for_translation(locale, copy_parents=False, alias=False)
+            # A copy for translation is a draft named in the other language: name it in its
+            # own and publish it, or the language's services would have no finder to list them.
+            finder = other.copy_for_translation(locale, copy_parents=False, alias=False)
+            finder.title = finder.draft_title = title
+            finder.slug = find_available_slug(home, slugify(title), ignore_page_id=finder.pk)
+            finder.save_revision().publish()
+            return ServiceIndexPage.objects.get(pk=finder.pk)
     from home.models import HomePage
 
     home = HomePage.objects.filter(locale=locale).first()
     if home is None:
         site_root = Page.objects.filter(depth=2, locale=locale).first()
         home = site_root or Page.get_first_root_node()
-    title = {"de": "Dienstleistungen", "en": "Services"}.get(locale.language_code, "Services")
     finder = ServiceIndexPage(
         title=title, slug=slugify(title), locale=locale, live=True, has_unpublished_changes=False
     )

@@ -423,5 +423,6 @@ def initial(title: str) -> str:
 
 
 def uses_elasticsearch() -> bool:
+    """Whether the default search backend is Elasticsearch (ours or Wagtail's own)."""
     backend = settings.WAGTAILSEARCH_BACKENDS.get("default", {}).get("BACKEND", "")
-    return "elasticsearch" in backend
+    return "elasticsearch" in backend or backend == "rathaus.search_backend"

@@ -456,7 +456,9 @@ class ServiceOnlineForm(Orderable):
     def target_url(self) -> str:
         """Where "start online" leads: only ever an address stored for this service."""
         if self.form_page_id:
-            form_page = self.form_page.localized if self.form_page else None
+            form_page = self.form_page
+            if form_page is not None and form_page.locale_id != self.page.locale_id:
+                form_page = form_page.get_translation_or_none(self.page.locale) or form_page
             return form_page.url if form_page and form_page.live else ""
         return self.url
 

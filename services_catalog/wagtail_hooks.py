@@ -91,8 +91,12 @@ class OnlineFormSubmissionViewSet(ModelViewSet):
     edit_view_class = SubmissionEditView
     copy_view_enabled = False
 
-    def get_add_url(self):
-        return None
+    # Submissions come from the form only: no "add" button and no page to add one by hand.
+    def get_common_view_kwargs(self, **kwargs):
+        return {**super().get_common_view_kwargs(**kwargs), "add_url_name": None}
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
 
 
 class ServicesGroup(ViewSetGroup):

@@ -23,7 +23,22 @@ GERMAN_ANALYSIS = {
                 "asciifolding",
             ],
         },
-        # Wagtail's autocomplete analyzers, with umlauts folded as well (wagtail/wagtail#13005).
+        # Queries are analysed the same way; rathaus.search_backend adds the editors' synonyms
+        # to this analyzer when it creates the index.
+        "default_search": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": [
+                "lowercase",
+                "german_stop",
+                "german_normalization",
+                "german_stemmer",
+                "asciifolding",
+            ],
+        },
+        # Wagtail's autocomplete analyzers, with umlauts folded as well, and the analyzer that
+        # autocomplete queries get (wagtail/wagtail#13005: Wagtail's is "standard", which does
+        # not fold, so "Bäckerei" would not find "backerei").
         "edgengram_analyzer": {
             "type": "custom",
             "tokenizer": "standard",
@@ -34,6 +49,11 @@ GERMAN_ANALYSIS = {
             "tokenizer": "standard",
             "filter": ["lowercase", "german_normalization", "asciifolding", "ngram"],
         },
+        "autocomplete_search": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "german_normalization", "asciifolding"],
+        },
     },
 }
 
@@ -41,7 +61,7 @@ GERMAN_ANALYSIS = {
 def elasticsearch_backend(urls, index_prefix="rathaus_", timeout=5):
     """WAGTAILSEARCH_BACKENDS entry for an Elasticsearch 8 cluster at ``urls``."""
     return {
-        "BACKEND": "wagtail.search.backends.elasticsearch8",
+        "BACKEND": "rathaus.search_backend",
         "URLS": urls,
         "INDEX_PREFIX": index_prefix,
         "TIMEOUT": timeout,

@@ -5,10 +5,12 @@ EN 301 549 is the European standard behind BITV 2.0; axe-core tags the rules tha
 in German and English, with the site's real Content-Security-Policy in force.
 """
 
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from .helpers import DESKTOP, PHONE
 
@@ -52,6 +54,20 @@ PUBLIC_PAGES = [
     PublicPage("/de/bekanntmachungen/baustelle-schulstrasse/"),
     PublicPage("/de/infomonitor/"),
     PublicPage("/en/infomonitor/"),
+    # Service finder: A to Z, results, nothing found (did you mean, town contact), filters.
+    PublicPage("/de/dienstleistungen/"),
+    PublicPage("/en/services/"),
+    PublicPage("/de/dienstleistungen/?q=hund"),
+    PublicPage("/de/dienstleistungen/?q=reisepxxx"),
+    PublicPage("/de/dienstleistungen/?situation=tiere"),
+    PublicPage("/de/dienstleistungen/?online=1"),
+    # Service pages: with a "start online" button, and one not available online.
+    PublicPage("/de/dienstleistungen/sperrmuell-anmelden/"),
+    PublicPage("/en/services/book-a-bulky-waste-collection/"),
+    PublicPage("/de/dienstleistungen/kinderreisepass/"),
+    # The town's own form (the status page after sending it has its own test below).
+    PublicPage("/de/dienstleistungen/sperrmuell-abholung/"),
+    PublicPage("/en/services/sperrmuell-abholung/"),
 ]
 
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
@@ -96,13 +112,51 @@ def test_page_is_accessible_and_self_contained(
     violations = results["violations"]
     assert not violations, format_violations(public_page.path, viewport["width"], violations)
 
+    foreign = foreign_requests(requested, server_url)
+    assert not foreign, f"{public_page.path} requested other hosts: {foreign}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_submission_status_page_is_accessible_and_self_contained(
+    new_page, server_url, axe_source, viewport
+):
+    """Protects the status page a citizen lands on after sending one of the town's own forms
+    (it needs a fresh submission's secret token, so it cannot be in PUBLIC_PAGES): no axe
+    EN-301-549 violation, nothing from other hosts, no sideways scrolling."""
+    page = new_page(**viewport)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto("/de/dienstleistungen/sperrmuell-abholung/")
+    form = page.locator("form.online-form")
+    form.locator("#id_name").fill("Erika Mustermann")
+    form.locator("#id_e_mail").fill("erika@example.org")
+    form.locator("#id_anschrift").fill("Marktplatz 2, 12345 Musterstadt")
+    form.locator("#id_beschreibung").fill("Ein altes Sofa und zwei Stühle.")
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/de/.+/\?sent=1$"))
+    expect(page.locator(".reference")).to_have_text(re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+
+    path = urlsplit(page.url).path + "?sent=1"
+    page.evaluate(axe_source)
+    results = page.evaluate(AXE_RUN)
+    violations = results["violations"]
+    assert not violations, format_violations(path, viewport["width"], violations)
+
+    foreign = foreign_requests(requested, server_url)
+    assert not foreign, f"{path} requested other hosts: {foreign}"
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"{path} is {width}px wide"
+
+
+def foreign_requests(requested: list[str], server_url: str) -> list[str]:
+    """The requested URLs that went to a host other than the test server."""
     server = urlsplit(server_url).netloc
-    foreign = [
+    return [
         url
         for url in requested
         if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != server
     ]
-    assert not foreign, f"{public_page.path} requested other hosts: {foreign}"
 
 
 def test_pages_reflow_at_320px_without_horizontal_scrolling(new_page):

@@ -5,9 +5,9 @@ import os
 import pytest
 from django.test import override_settings
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.search.backends.elasticsearch8 import Elasticsearch8SearchBackend
 
 from home.models import SearchTermCount
+from rathaus.search_backend import GermanElasticsearchBackend
 from rathaus.settings.elasticsearch import elasticsearch_backend
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_search_falls_back_to_the_database_when_elasticsearch_does_not_answer(cl
 
 def test_elasticsearch_index_settings_use_german_analysis():
     """Our settings as the real Elasticsearch 8 backend class merges them into its index."""
-    backend = Elasticsearch8SearchBackend(elasticsearch_backend([CLOSED_PORT_URL]))
+    backend = GermanElasticsearchBackend(elasticsearch_backend([CLOSED_PORT_URL]))
     analysis = backend.settings["settings"]["analysis"]
     assert "german_normalization" in analysis["analyzer"]["default"]["filter"]
     assert "german_stemmer" in analysis["analyzer"]["default"]["filter"]
