@@ -14,6 +14,7 @@ from .models import (
     NewsCategory,
     NewsIndexPage,
     NewsPage,
+    NewsRelatedService,
     NoticeIndexPage,
     NoticePage,
 )
@@ -254,6 +255,24 @@ NOTICES = [
 ]
 
 
+#: Services an article is about, by catalog key: its "Online erledigen" box.
+RELATED_SERVICES = {
+    "buergerbuero-online-termine": ["personalausweis-beantragen", "wohnsitz-anmelden"],
+    "wertstoffhof-winter": ["sperrmuell-anmelden"],
+    "ehrenamtspreis": ["ehrenamtskarte"],
+    "bibliothek-oeffnungszeiten": ["bibliotheksausweis"],
+}
+
+
+def related_services(slug, locale):
+    """The NewsRelatedService links of the article ``slug`` (services of the demo catalog)."""
+    from services_catalog.models import ServicePage
+
+    keys = RELATED_SERVICES.get(slug, [])
+    services = {s.key: s for s in ServicePage.objects.filter(key__in=keys, locale=locale)}
+    return [NewsRelatedService(service=services[key]) for key in keys if key in services]
+
+
 def seed(stdout):
     """Create categories, the news and notices sections, articles, notices and a screen."""
     de = Locale.objects.get(language_code="de")
@@ -284,6 +303,7 @@ def seed(stdout):
                 body=json.dumps([{"type": "paragraph", "value": f"<p>{german[1]}</p>"}]),
             )
             page.categories = [categories[s][0] for s in category_slugs]
+            page.related_services = related_services(slug, de)
             news_de.add_child(instance=page)
             page.save_revision().publish()
             created += 1

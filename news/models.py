@@ -20,10 +20,16 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+    PageChooserPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
@@ -226,6 +232,11 @@ class NewsPage(Page):
         FieldPanel("body"),
         FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
         FieldPanel("tags"),
+        MultipleChooserPanel(
+            "related_services",
+            label=_("Related services (“Online erledigen” box)"),
+            chooser_field_name="service",
+        ),
     ]
 
     search_fields = Page.search_fields + [
@@ -249,6 +260,45 @@ class NewsPage(Page):
     def save(self, *args, **kwargs):
         localize_categories(self)
         return super().save(*args, **kwargs)
+
+    def online_services(self) -> list:
+        """The related services in the article's language that can be started online, each
+        with its first online form: the "Online erledigen" box."""
+        from services_catalog.models import ServicePage
+
+        chosen = [link.service for link in self.related_services.all() if link.service_id]
+        keys = [service.translation_key for service in chosen]
+        in_language = {
+            service.translation_key: service
+            for service in ServicePage.objects.live()
+            .filter(translation_key__in=keys, locale_id=self.locale_id)
+            .prefetch_related("online_forms__form_page")
+        }
+        services = []
+        for key in keys:
+            service = in_language.get(key)
+            forms = service.live_online_forms() if service else []
+            if forms:
+                services.append((service, forms[0]))
+        return services
+
+
+class NewsRelatedService(Orderable):
+    """A service an article is about, shown with its "start online" button."""
+
+    page = ParentalKey(NewsPage, related_name="related_services", on_delete=models.CASCADE)
+    service = models.ForeignKey(
+        "services_catalog.ServicePage",
+        verbose_name=_("service"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("service")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("related service")
+        verbose_name_plural = _("related services")
 
 
 # --- Notices ------------------------------------------------------------------------------

@@ -81,7 +81,7 @@
             } else if (results.length === 1) {
                 status.textContent = status.dataset.one;
             } else {
-                status.textContent = status.dataset.many.replace("%(count)s", String(results.length));
+                status.textContent = status.dataset.many.replace("{count}", String(results.length));
             }
         }
 
