@@ -10,10 +10,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.models import EditView
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import (
     Department,
@@ -70,7 +70,8 @@ class OnlineFormSubmissionViewSet(ModelViewSet):
     model = OnlineFormSubmission
     icon = "form"
     menu_label = _("Form submissions")
-    add_to_admin_menu = False
+    menu_order = 255
+    add_to_admin_menu = True
     form_fields = ["status", "message"]
     list_display = ["reference", "page", "submit_time", "status", "status_changed_at"]
     list_filter = ["status", "submit_time"]
@@ -99,21 +100,22 @@ class OnlineFormSubmissionViewSet(ModelViewSet):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
 
 
-class ServicesGroup(ViewSetGroup):
+class ServicesGroup(SnippetViewSetGroup):
+    """Departments, life situations and synonyms: snippets, so wagtail-localize translates the
+    first two."""
+
     menu_label = _("Services")
     menu_icon = "help"
     menu_order = 250
-    items = (
-        DepartmentViewSet,
-        LifeSituationViewSet,
-        SynonymViewSet,
-        OnlineFormSubmissionViewSet,
-    )
+    items = (DepartmentViewSet, LifeSituationViewSet, SynonymViewSet)
+
+
+register_snippet(ServicesGroup)
 
 
 @hooks.register("register_admin_viewset")
-def register_services_viewsets():
-    return ServicesGroup()
+def register_submission_viewset():
+    return OnlineFormSubmissionViewSet()
 
 
 class ServicesNotReviewedView(ReportView):
