@@ -150,6 +150,8 @@ class ServiceIndex:
     #: every word of the catalog as written (lower case, umlauts folded) -> its stem
     surface: dict = field(default_factory=dict)
     surface_words: list = field(default_factory=list)
+    #: the folded word -> how the catalog writes it (lower case, with umlauts), for "did you mean"
+    written: dict = field(default_factory=dict)
 
     def __len__(self):
         return len(self.entries)
@@ -277,6 +279,7 @@ def build_index(rows: list[dict], synonym_groups: list[list[str]]) -> ServiceInd
             folded = fold_umlauts(word)
             if len(folded) >= 4 and folded not in index.surface and not folded.isdigit():
                 index.surface[folded] = stem(word)
+                index.written[folded] = word
     for group in synonym_groups:
         for word in words(" ".join(group)):
             if len(word) >= 4:
@@ -406,7 +409,8 @@ def suggestions(query: str, index: ServiceIndex, limit: int = 3) -> list[str]:
         for candidate, _dist, _pos in process.extract(
             folded, index.surface_words, scorer=distance.OSA.distance, score_cutoff=3, limit=limit
         ):
-            if candidate != folded and candidate not in result:
+            candidate = index.written.get(candidate, candidate)
+            if fold_umlauts(candidate) != folded and candidate not in result:
                 result.append(candidate)
     return result[:limit]
 

@@ -149,6 +149,25 @@ def test_submission_status_page_is_accessible_and_self_contained(
     assert width <= viewport["width"], f"{path} is {width}px wide"
 
 
+@pytest.mark.parametrize("path", ["/de/dienstleistungen/", "/en/"])
+def test_open_service_suggestions_are_accessible(new_page, axe_source, path):
+    """Protects the autocomplete's ARIA while it is open (the sweep above only sees it closed):
+    the combobox, its listbox and the option marked with Arrow Down pass axe."""
+    page = new_page()
+    page.goto(path)
+    search_box = page.locator("form[data-service-finder] input[name=q]")
+    expect(search_box).to_have_attribute("role", "combobox")
+    search_box.press_sequentially("hund" if path.startswith("/de/") else "dog")
+    expect(page.locator("form[data-service-finder] [role=option]").first).to_be_visible()
+    search_box.press("ArrowDown")
+    expect(search_box).to_have_attribute("aria-activedescendant", re.compile(".+"))
+
+    page.evaluate(axe_source)
+    results = page.evaluate(AXE_RUN)
+    violations = results["violations"]
+    assert not violations, format_violations(path, DESKTOP["width"], violations)
+
+
 def foreign_requests(requested: list[str], server_url: str) -> list[str]:
     """The requested URLs that went to a host other than the test server."""
     server = urlsplit(server_url).netloc

@@ -120,7 +120,7 @@ def test_elasticsearch_and_mail_are_configured_by_url():
         **production_env(ELASTICSEARCH_URL="http://es.example:9200"),
     )
     values = json.loads(result.stdout)
-    assert values["search"] == "wagtail.search.backends.elasticsearch8"
+    assert values["search"] == "rathaus.search_backend"  # Wagtail's ES8 backend + synonyms
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
