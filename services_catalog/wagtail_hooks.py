@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .models import (
     Department,
     LifeSituation,
+    OnlineFormPage,
     OnlineFormSubmission,
     ServicePage,
     Synonym,
@@ -98,6 +99,15 @@ class OnlineFormSubmissionViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
+
+
+@hooks.register("filter_form_submissions_for_user")
+def town_form_submissions_for_staff_only(user, editable_forms):
+    """Submissions of the town's own forms hold personal data: Wagtail's form listing shows
+    them to the staff who may see them in the submissions viewset, not to every page editor."""
+    if user.has_perm("services_catalog.view_onlineformsubmission"):
+        return editable_forms
+    return editable_forms.not_type(OnlineFormPage)
 
 
 class ServicesGroup(SnippetViewSetGroup):

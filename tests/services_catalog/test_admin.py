@@ -43,7 +43,10 @@ def submissions_url(name, *args):
 def test_snippet_listings_and_forms_open(admin_client, model):
     listing = admin_client.get(reverse(f"wagtailsnippets_services_catalog_{model}:list"))
     assert listing.status_code == 200
-    assert admin_client.get(reverse(f"wagtailsnippets_services_catalog_{model}:add")).status_code == 200
+    assert (
+        admin_client.get(reverse(f"wagtailsnippets_services_catalog_{model}:add")).status_code
+        == 200
+    )
 
 
 def test_department_listing_shows_the_departments(admin_client):
@@ -71,7 +74,7 @@ def test_submissions_cannot_be_added_by_hand(admin_client):
     index = submissions_url("index")
     html = admin_client.get(index).content.decode()
     assert f'href="{index}new/"' not in html
-    assert admin_client.get(f"{index}new/").status_code == 404
+    assert admin_client.get(f"{index}new/", follow=True).status_code == 404
 
 
 @pytest.fixture
@@ -163,6 +166,18 @@ def test_editors_without_the_permission_see_no_submissions(client, submission, w
     assert response.status_code in (302, 403)
     submission.refresh_from_db()
     assert submission.status == "received"
+
+
+@pytest.mark.parametrize("who", ["editor", "plain_staff"])
+def test_editors_see_no_submissions_in_wagtails_form_listing(client, submission, who, request):
+    client.force_login(request.getfixturevalue(who))
+    listing = reverse("wagtailforms:list_submissions", args=[submission.page_id])
+    for query in ({}, {"export": "csv"}):
+        response = client.get(listing, query)
+        assert response.status_code in (302, 403), query
+        assert submission.reference not in response.content.decode()
+    forms = client.get(reverse("wagtailforms:index"))
+    assert "Sperrmüll-Abholung anmelden" not in forms.content.decode()
 
 
 def test_staff_with_the_permission_see_submissions(client, submission, django_user_model):

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from home.models import SearchTermCount
-from rathaus.settings.elasticsearch import elasticsearch_backend
 from rathaus.search_backend import GermanElasticsearchBackend
+from rathaus.settings.elasticsearch import elasticsearch_backend
 from services_catalog.catalog import import_catalog
 from services_catalog.models import (
     LifeSituation,
