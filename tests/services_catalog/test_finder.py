@@ -2,6 +2,7 @@
 logging, safe input, the same order in page and API, and the Elasticsearch fallback."""
 
 import json
+import os
 import re
 
 import pytest
@@ -337,3 +338,24 @@ def test_relevance_does_not_fall_below_what_we_reached(db):
     for kind, score in report.by_kind.items():
         assert score.hit3 >= 0.85, (kind, score.misses)
     assert report.overall.mrr >= 0.9
+
+
+@pytest.mark.skipif(
+    not os.environ.get("ELASTICSEARCH_URL"),
+    reason="needs an Elasticsearch server (ELASTICSEARCH_URL)",
+)
+def test_the_finder_with_a_real_elasticsearch(client, settings):
+    from django.core.management import call_command
+
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": elasticsearch_backend(
+            os.environ["ELASTICSEARCH_URL"].split(","), "rathaus_test_services_"
+        ),
+        "database": {"BACKEND": "wagtail.search.backends.database"},
+    }
+    Synonym.objects.create(words="Wauwau, Hund")
+    call_command("update_index", verbosity=0)
+    assert api_keys(client, "hund anmelden")[0] == "hund-anmelden"
+    assert "hund-anmelden" in api_keys(client, "Hundeanmeldung")[:3]
+    assert "hund-anmelden" in api_keys(client, "Wauwau")[:3]
+    assert "fuehrungszeugnis-beantragen" in api_keys(client, "fuhrungszeugnis")[:3]
