@@ -33,6 +33,7 @@ from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
+from home.translation import in_language
 
 ARTICLES_PER_PAGE = 10
 
@@ -71,9 +72,7 @@ def localize_categories(page):
         return
     categories = list(page.categories.all())
     if any(category.locale_id != page.locale_id for category in categories):
-        page.categories = [
-            category.get_translation_or_none(page.locale) or category for category in categories
-        ]
+        page.categories = in_language(categories, page.locale_id)
 
 
 class NewsPageTag(TaggedItemBase):

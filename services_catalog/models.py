@@ -39,6 +39,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from home.translation import in_language
+
 #: Rich text features of a service's description: what the exchange format can carry back out.
 DESCRIPTION_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link"]
 
@@ -387,22 +389,10 @@ def localize_relations(page):
     if not page.locale_id:
         return
     if page.department_id and page.department.locale_id != page.locale_id:
-        page.department = (
-            Department.objects.filter(
-                translation_key=page.department.translation_key, locale_id=page.locale_id
-            ).first()
-            or page.department
-        )
+        page.department = in_language([page.department], page.locale_id)[0]
     situations = list(page.life_situations.all())
-    if any(s.locale_id != page.locale_id for s in situations):
-        keys = [s.translation_key for s in situations]
-        translated = {
-            s.translation_key: s
-            for s in LifeSituation.objects.filter(
-                translation_key__in=keys, locale_id=page.locale_id
-            )
-        }
-        page.life_situations.set([translated.get(s.translation_key, s) for s in situations])
+    if any(situation.locale_id != page.locale_id for situation in situations):
+        page.life_situations.set(in_language(situations, page.locale_id))
 
 
 class ServiceOnlineForm(Orderable):
