@@ -39,6 +39,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from home.references import new_reference, new_token
 from home.translation import in_language
 
 #: Rich text features of a service's description: what the exchange format can carry back out.
@@ -568,19 +569,6 @@ class OnlineFormPage(AbstractEmailForm):
         if form_submission is None:
             return super().render_landing_page(request, form_submission, *args, **kwargs)
         return HttpResponseRedirect(form_submission.status_path() + "?sent=1")
-
-
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_reference() -> str:
-    """A short reference citizens can read out on the phone, e.g. ``K7QX-2M9P``."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"{chars[:4]}-{chars[4:]}"
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class OnlineFormSubmission(AbstractFormSubmission):

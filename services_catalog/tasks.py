@@ -6,17 +6,12 @@ Each task looks at what was already sent before sending, so a retry sends nothin
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from home.emails import render_email
+
 from .models import OnlineFormSubmission
-
-
-def _render(template, context, language):
-    with translation.override(language):
-        subject, _sep, body = render_to_string(template, context).strip().partition("\n")
-    return " ".join(subject.split()), body.strip() + "\n"
 
 
 @task()
@@ -39,7 +34,7 @@ def send_submission_emails(submission_id: int) -> None:
         ).send()
         OnlineFormSubmission.objects.filter(pk=submission.pk).update(staff_notified_at=now)
     if submission.email and not submission.confirmation_sent_at:
-        subject, body = _render(
+        subject, body = render_email(
             "services_catalog/emails/confirmation.txt",
             {"submission": submission, "form_page": form_page},
             submission.language,
@@ -59,7 +54,7 @@ def send_status_email(submission_id: int) -> None:
         )
         if not submission.email or submission.status_notified == submission.status:
             return
-        subject, body = _render(
+        subject, body = render_email(
             "services_catalog/emails/status.txt",
             {"submission": submission, "form_page": submission.page.specific},
             submission.language,

@@ -19,6 +19,7 @@ def forget_old_searches():
 SCHEDULES = {
     "publish_scheduled": ("rathaus.jobs.publish_scheduled", 5),
     "forget_old_searches": ("rathaus.jobs.forget_old_searches", 24 * 60),
+    "delete_expired_report_drafts": ("defect_reports.reporting.delete_expired_drafts", 60),
 }
 
 

@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from defect_reports import views as defect_views
 from services_catalog import views as services_views
 
 from . import views
@@ -21,6 +22,32 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/services/search", services_views.api_search, name="services_api_search"),
     path("start/<int:pk>/", services_views.start_online, name="start_online"),
+    path("api/defects/reports.geojson", defect_views.api_reports, name="defects_api_reports"),
+    path("api/defects/addresses", defect_views.api_addresses, name="defects_api_addresses"),
+    path("api/defects/place", defect_views.api_place, name="defects_api_place"),
+    path("api/defects/drafts", defect_views.api_create_draft, name="defects_api_drafts"),
+    path(
+        "api/defects/drafts/<str:token>/photos",
+        defect_views.api_draft_photo,
+        name="defects_api_draft_photo",
+    ),
+    path(
+        "api/defects/drafts/<str:token>/photos/<int:pk>/delete",
+        defect_views.api_delete_draft_photo,
+        name="defects_api_delete_draft_photo",
+    ),
+    path("defect-photos/<int:pk>/", defect_views.photo, name="defect_photo"),
+    path(
+        "defect-photos/<int:pk>/thumb/",
+        defect_views.photo,
+        {"size": "thumb"},
+        name="defect_photo_thumb",
+    ),
+    path(
+        "defect-photos/draft/<str:token>/<int:pk>/",
+        defect_views.draft_photo,
+        name="defect_draft_photo",
+    ),
     path(
         "sitemap.xml",
         sitemap,
@@ -35,6 +62,12 @@ urlpatterns += i18n_patterns(
         _("request-status/<str:token>/"),
         services_views.submission_status,
         name="submission_status",
+    ),
+    path(_("report/<str:token>/"), defect_views.tracking, name="defect_tracking"),
+    path(
+        _("report/<str:token>/confirm/<str:signature>/"),
+        defect_views.confirm_email,
+        name="defect_confirm_email",
     ),
     # Wagtail's page serving comes last: it answers every other URL of the language.
     path("", include(wagtail_urls)),

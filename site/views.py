@@ -146,6 +146,7 @@ def robots_txt(request):
         "Disallow: /django-admin/",
         "Disallow: /start/",
         "Disallow: /api/",
+        "Disallow: /defect-photos/draft/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -6,6 +6,7 @@ django-environ, so that one variable (``DATABASE_URL``, ``REDIS_URL``, ``ELASTIC
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -220,6 +221,31 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
+# --- Defect reporter ----------------------------------------------------------------------
+# Photos of reports are kept outside MEDIA_ROOT and served only by a view that checks them.
+DEFECT_REPORTS = {
+    "PRIVATE_ROOT": str(env.path("DEFECT_PRIVATE_ROOT", default=VAR_DIR / "private")),
+    "MAX_PHOTOS": env.int("DEFECT_MAX_PHOTOS", default=5),
+    "MAX_PHOTO_BYTES": env.int("DEFECT_MAX_PHOTO_MB", default=15) * 1024 * 1024,
+    # Against decompression bombs: larger images are refused before they are decoded.
+    "MAX_PHOTO_PIXELS": env.int("DEFECT_MAX_PHOTO_PIXELS", default=50_000_000),
+    # Stored photos are scaled down to fit this many pixels on their longer side.
+    "PHOTO_MAX_SIDE": env.int("DEFECT_PHOTO_MAX_SIDE", default=2048),
+    "THUMBNAIL_SIDE": 480,
+    "DUPLICATE_RADIUS_M": env.int("DEFECT_DUPLICATE_RADIUS_M", default=50),
+    # Reports (and photo uploads) per client address and hour.
+    "RATE_LIMIT_PER_HOUR": env.int("DEFECT_RATE_LIMIT_PER_HOUR", default=10),
+    "UPLOADS_PER_HOUR": env.int("DEFECT_UPLOADS_PER_HOUR", default=60),
+    # The public map clusters when a view holds more reports than this.
+    "CLUSTER_ABOVE": env.int("DEFECT_CLUSTER_ABOVE", default=300),
+}
+# Map tiles: any XYZ tile server; the attribution is shown on every map.
+TILE_SERVER_URL = env("TILE_SERVER_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+TILE_ATTRIBUTION = env(
+    "TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+
 # --- Mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -273,7 +299,11 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), interest-coh
 
 # Content-Security-Policy for the public site: no inline scripts, nothing from other hosts.
 # Wagtail's admin sets up its own scripts and is left out. Map tiles come from TILE_SERVER_URL.
-TILE_SERVER_HOST = env("TILE_SERVER_HOST", default="https://tile.openstreetmap.org")
+_tiles = urlsplit(TILE_SERVER_URL)
+TILE_SERVER_HOST = env(
+    "TILE_SERVER_HOST",
+    default=f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else "'self'",
+)
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {

@@ -19,3 +19,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+
+# Tests never reach a tile server on the internet: every tile is one blank image of our own.
+TILE_SERVER_URL = "/static/img/blank-tile.png"
+TILE_SERVER_HOST = "'self'"
+DEFECT_REPORTS = {
+    **DEFECT_REPORTS,  # noqa: F405
+    "PRIVATE_ROOT": str(env.path("DEFECT_PRIVATE_ROOT", default="/tmp/rathaus-test-private")),
+}
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = ["'self'", "data:"]  # noqa: F405

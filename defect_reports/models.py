@@ -1,0 +1,548 @@
+"""The defect reporter (Mängelmelder): what citizens can report, their reports with place and
+photos, the town's street directory and boundary, and the page the reporter lives on.
+
+Read from top to bottom: the categories, the street directory, the report with its photos and
+status history, the short-lived draft that keeps a form's photos across errors, the town's
+boundary setting, and the reporter page.
+"""
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+
+from home.references import new_reference, new_token
+
+from . import geo
+
+
+def private_storage():
+    """Photos of reports live outside MEDIA_ROOT and are served only by our own view."""
+    return FileSystemStorage(location=settings.DEFECT_REPORTS["PRIVATE_ROOT"], base_url=None)
+
+
+class DefectCategory(TranslatableMixin, index.Indexed, models.Model):
+    """What citizens can report (a pothole, a broken street light), who at the town handles
+    it, or, for things the town is not responsible for, where to go instead."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Reported to the town")
+        ELSEWHERE = "elsewhere", _("Handled elsewhere")
+
+    ICONS = [
+        ("road", _("Road damage")),
+        ("light", _("Street light")),
+        ("rubbish", _("Rubbish")),
+        ("graffiti", _("Graffiti")),
+        ("playground", _("Playground")),
+        ("tree", _("Trees and green spaces")),
+        ("sign", _("Traffic sign")),
+        ("drain", _("Drain")),
+        ("bench", _("Bench")),
+        ("snow", _("Snow and ice")),
+        ("motorway", _("Motorway")),
+        ("railway", _("Railway")),
+        ("other", _("Other")),
+    ]
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        help_text=_(
+            "Stays the same in every language; other programs (Open311 apps) use it as the "
+            "service code."
+        ),
+    )
+    description = models.TextField(_("description"), blank=True, max_length=400)
+    icon = models.CharField(_("icon"), max_length=20, choices=ICONS, default="other")
+    hint = models.CharField(
+        _("hint for reporters"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Shown when a citizen picks this category, e.g. 'Please give the lamp's "
+            "number if you can see it.'"
+        ),
+    )
+    group = models.CharField(
+        _("group"),
+        max_length=100,
+        blank=True,
+        help_text=_("Groups categories in lists, e.g. 'Streets and paths'."),
+    )
+    keywords = models.CharField(
+        _("keywords"), max_length=300, blank=True, help_text=_("Comma-separated.")
+    )
+    department = models.CharField(_("responsible department"), max_length=150, blank=True)
+    department_email = models.EmailField(_("department's email"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    elsewhere_name = models.CharField(
+        _("responsible authority"),
+        max_length=150,
+        blank=True,
+        help_text=_("For categories handled elsewhere: who is responsible instead."),
+    )
+    elsewhere_text = models.TextField(
+        _("where to go instead"),
+        blank=True,
+        max_length=600,
+        help_text=_("For categories handled elsewhere: how citizens reach them."),
+    )
+    elsewhere_url = models.URLField(_("their website"), blank=True)
+    elsewhere_phone = models.CharField(_("their phone"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldRowPanel([FieldPanel("icon"), FieldPanel("group")]),
+        FieldPanel("description"),
+        FieldPanel("hint"),
+        FieldPanel("keywords"),
+        FieldRowPanel([FieldPanel("department"), FieldPanel("department_email")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldPanel("elsewhere_name"),
+                FieldPanel("elsewhere_text"),
+                FieldRowPanel([FieldPanel("elsewhere_url"), FieldPanel("elsewhere_phone")]),
+            ],
+            heading=_("Responsibility"),
+        ),
+        FieldRowPanel([FieldPanel("active"), FieldPanel("sort_order")]),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("keywords"),
+        index.AutocompleteField("name"),
+        index.FilterField("locale"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("defect category")
+        verbose_name_plural = _("defect categories")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.ELSEWHERE and not (self.elsewhere_name or self.elsewhere_text):
+            raise ValidationError(
+                {
+                    "elsewhere_name": _(
+                        "Say who is responsible instead, so citizens know where to go."
+                    )
+                }
+            )
+
+    @property
+    def handled_elsewhere(self) -> bool:
+        return self.kind == self.Kind.ELSEWHERE
+
+
+class StreetAddress(models.Model):
+    """One address of the town's street directory, with its coordinates: the reporter's
+    address search and the nearest address of a picked point (no third-party geocoder)."""
+
+    street = models.CharField(_("street"), max_length=150)
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("town"), max_length=100, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    # The street name folded for search: lower case, ß → ss, "str." → "strasse".
+    search_name = models.CharField(max_length=150, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("street address")
+        verbose_name_plural = _("street directory")
+        ordering = ["street", "house_number"]
+        indexes = [models.Index(fields=["latitude", "longitude"])]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.search_name = geo.fold_street(self.street)
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return f"{self.street} {self.house_number}".strip()
+
+
+class DefectReport(models.Model):
+    """A defect a citizen reported: what, where, their photos and (optional) contact, and
+    what the town did about it. Contact data is never shown publicly."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        RELEASED = "released", _("Released")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        REJECTED = "rejected", _("Rejected")
+        DUPLICATE = "duplicate", _("Duplicate")
+        FORWARDED = "forwarded", _("Forwarded to another authority")
+
+    OPEN_STATUSES = [Status.NEW, Status.RELEASED, Status.IN_PROGRESS]
+
+    reference = models.CharField(_("reference"), max_length=9, unique=True, default=new_reference)
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    category = models.ForeignKey(
+        DefectCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    description = models.TextField(
+        _("description"),
+        max_length=4000,
+        validators=[MaxLengthValidator(4000)],
+    )
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    address = models.CharField(_("nearest address"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="de")
+    # Contact: optional, never public, removed when no longer needed (issue 6's retention).
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    released = models.BooleanField(
+        _("released"),
+        default=False,
+        db_index=True,
+        help_text=_("Released reports are shown on the public map, without personal data."),
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    supporters = models.PositiveIntegerField(
+        _("also reported by"),
+        default=0,
+        help_text=_("Citizens who found this report while reporting and followed it instead."),
+    )
+    created_at = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # What the worker has already sent, so that a retried task never sends an email twice.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acknowledgement_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("defect report")
+        verbose_name_plural = _("defect reports")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["released", "latitude", "longitude"]),
+            models.Index(fields=["category", "status"]),
+        ]
+        permissions = [("view_personal_data", _("Can see reporters' contact data"))]
+
+    def __str__(self):
+        return f"{self.reference} · {self.category}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def has_confirmed_email(self) -> bool:
+        return bool(self.email and self.email_confirmed_at)
+
+    def release(self, user=None, answer=""):
+        """Show the report on the public map (staff do this; issue 6 adds the admin for it)."""
+        self.released = True
+        self.released_at = self.released_at or timezone.now()
+        if self.status == self.Status.NEW:
+            self.set_status(self.Status.RELEASED, user=user, public_answer=answer)
+        self.save()
+
+    def set_status(self, status, *, user=None, public_answer="", internal_note=""):
+        """Change the status and record it in the history the citizen can follow."""
+        self.status = status
+        self.status_changed_at = timezone.now()
+        if self.pk:
+            self.save(update_fields=["status", "status_changed_at", "updated_at"])
+        return DefectStatusChange.objects.create(
+            report=self,
+            status=status,
+            public_answer=public_answer,
+            internal_note=internal_note,
+            user=user,
+        )
+
+    def tracking_path(self) -> str:
+        with translation.override(self.language):
+            return reverse("defect_tracking", args=[self.token])
+
+    def tracking_url(self) -> str:
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.tracking_path()
+
+    def public_photos(self):
+        return [photo for photo in self.photos.all() if photo.is_public]
+
+
+class DefectPhoto(models.Model):
+    """A photo of a report, stored without any metadata, outside the public media URLs."""
+
+    report = models.ForeignKey(DefectReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(storage=private_storage, upload_to="defects/%Y/%m/")
+    thumbnail = models.FileField(
+        storage=private_storage, upload_to="defects/%Y/%m/thumbs/", blank=True
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    is_public = models.BooleanField(
+        _("shown publicly"),
+        default=True,
+        help_text=_("Shown on the public page once the report is released."),
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return f"{self.report.reference} #{self.sort_order + 1}"
+
+    def can_be_seen_by(self, user) -> bool:
+        """Released, shown photos are public; staff who process reports see every photo."""
+        if self.is_public and self.report.released:
+            return True
+        return bool(user and user.is_active and user.has_perm("defect_reports.view_defectreport"))
+
+
+class DefectStatusChange(models.Model):
+    """One step of a report's history: the new status, the town's public answer and, for
+    staff only, an internal note."""
+
+    report = models.ForeignKey(
+        DefectReport, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=DefectReport.Status.choices)
+    public_answer = models.TextField(
+        _("public answer"),
+        blank=True,
+        help_text=_("Shown to the citizen and, once released, on the public page."),
+    )
+    internal_note = models.TextField(_("internal note"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report.reference}: {self.get_status_display()}"
+
+
+class DefectReportDraft(models.Model):
+    """A report being written: what the form held and its photos (already cleaned), so that a
+    form with an error, or a review step, loses nothing. Removed after sending or a day."""
+
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    data = models.JSONField(default=dict)
+    language = models.CharField(max_length=10, default="de")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    LIFETIME = timedelta(hours=24)
+
+    class Meta:
+        verbose_name = _("report draft")
+        verbose_name_plural = _("report drafts")
+
+    def __str__(self):
+        return self.token[:8]
+
+    @classmethod
+    def expired(cls):
+        return cls.objects.filter(created_at__lt=timezone.now() - cls.LIFETIME)
+
+
+class DraftPhoto(models.Model):
+    """A cleaned photo waiting in a draft. The place it was taken (read before its metadata
+    was removed) is kept beside it so that it can be offered as the report's place."""
+
+    draft = models.ForeignKey(DefectReportDraft, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(storage=private_storage, upload_to="drafts/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name or f"photo {self.pk}"
+
+    @property
+    def has_place(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@register_setting(icon="site")
+class DefectReportSettings(BaseSiteSetting):
+    """The town's boundary (reports outside it are refused with a message) and the map's
+    starting view."""
+
+    boundary = models.TextField(
+        _("town boundary (GeoJSON)"),
+        blank=True,
+        help_text=_(
+            "A GeoJSON Polygon or MultiPolygon (or a Feature or FeatureCollection holding one) "
+            "in WGS 84 longitude/latitude. Reports outside it are refused with a message. "
+            "Leave empty to accept every place."
+        ),
+    )
+    privacy_notice = RichTextField(
+        _("privacy notice"),
+        blank=True,
+        features=["bold", "italic", "link", "ul"],
+        help_text=_("Shown next to the contact fields. Leave empty for the standard text."),
+    )
+
+    panels = [FieldPanel("boundary"), FieldPanel("privacy_notice")]
+
+    class Meta:
+        verbose_name = _("defect reporter")
+
+    def clean(self):
+        super().clean()
+        if self.boundary.strip():
+            try:
+                geo.Boundary.from_geojson(json.loads(self.boundary))
+            except (ValueError, TypeError, KeyError) as error:
+                raise ValidationError(
+                    {"boundary": _("This is not a GeoJSON polygon: %(error)s") % {"error": error}}
+                ) from error
+
+    @cached_property
+    def town_boundary(self) -> "geo.Boundary | None":
+        if not self.boundary.strip():
+            return None
+        try:
+            return geo.Boundary.from_geojson(json.loads(self.boundary))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+class DefectReportPage(RoutablePageMixin, Page):
+    """The defect reporter: the form citizens report with, the public map and list of
+    released reports, and each released report's public page."""
+
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=["bold", "italic", "link", "ul"],
+        help_text=_("Above the form: what to report here and what happens next."),
+    )
+    emergency_note = models.CharField(
+        _("emergency note"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. 'Danger to life? Call 112.' Shown prominently above the form."),
+    )
+    thank_you = RichTextField(
+        _("thank-you text"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Shown with the reference after a report was sent."),
+    )
+    map_intro = RichTextField(
+        _("map introduction"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Above the public map and list of reports."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("emergency_note"),
+        FieldPanel("thank_you"),
+        FieldPanel("map_intro"),
+    ]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("defect reporter")
+
+    # --- Routes: the form, its review step, the public map and list, a public report -------
+
+    @path("")
+    def report_form(self, request):
+        from .page_views import report_form
+
+        return report_form(self, request)
+
+    @path("review/<str:token>/", name="review")
+    def review(self, request, token):
+        from .page_views import review
+
+        return review(self, request, token)
+
+    @path("reports/", name="reports")
+    def reports(self, request):
+        from .page_views import public_reports
+
+        return public_reports(self, request)
+
+    @path("reports/<str:reference>/", name="report")
+    def report(self, request, reference):
+        from .page_views import public_report
+
+        return public_report(self, request, reference)
+
+    def report_url(self, report, request=None) -> str:
+        """The public page of a released report (its reference is in the address)."""
+        return self.get_url(request) + self.reverse_subpage("report", args=[report.reference])
+
+    def reports_url(self, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("reports")
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        return urls + [{"location": self.full_url + self.reverse_subpage("reports")}]

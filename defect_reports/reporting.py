@@ -1,0 +1,177 @@
+"""Taking a citizen's report in: drafts that keep what was typed and uploaded, the rate limit
+per client address, and sending (one transaction, background work after commit)."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
+from django.db import transaction
+from django.utils import timezone
+
+from . import photos
+from .models import DefectPhoto, DefectReport, DefectReportDraft, DraftPhoto
+
+EMAIL_CONFIRMATION_MAX_AGE = 7 * 24 * 3600
+_signer = TimestampSigner(salt="defect_reports.email", sep=".")
+
+
+# --- Drafts -------------------------------------------------------------------------------
+
+
+def get_draft(token: str | None) -> DefectReportDraft | None:
+    """The draft a form or review step refers to, if it exists and has not expired."""
+    if not token or len(token) > 64:
+        return None
+    draft = DefectReportDraft.objects.filter(token=token).first()
+    if draft is None or draft.created_at < timezone.now() - DefectReportDraft.LIFETIME:
+        return None
+    return draft
+
+
+def add_draft_photo(draft: DefectReportDraft, upload) -> DraftPhoto:
+    """Clean an upload (raises photos.PhotoError) and keep it in the draft."""
+    if draft.photos.count() >= settings.DEFECT_REPORTS["MAX_PHOTOS"]:
+        raise photos.PhotoError(too_many_photos_message())
+    cleaned = photos.clean_photo(upload)
+    return DraftPhoto.objects.create(
+        draft=draft,
+        image=cleaned.as_file(),
+        width=cleaned.width,
+        height=cleaned.height,
+        latitude=cleaned.latitude,
+        longitude=cleaned.longitude,
+        original_name=(getattr(upload, "name", "") or "")[:200],
+    )
+
+
+def too_many_photos_message() -> str:
+    from django.utils.translation import ngettext
+
+    limit = settings.DEFECT_REPORTS["MAX_PHOTOS"]
+    return ngettext(
+        "You can add at most %(limit)d photo.",
+        "You can add at most %(limit)d photos.",
+        limit,
+    ) % {"limit": limit}
+
+
+def remove_draft_photo(draft: DefectReportDraft, photo_id) -> None:
+    for photo in draft.photos.filter(pk=photo_id):
+        photo.image.delete(save=False)
+        photo.delete()
+
+
+def delete_draft(draft: DefectReportDraft) -> None:
+    """Remove a draft and its photo files (after sending, or when it expired)."""
+    for photo in draft.photos.all():
+        photo.image.delete(save=False)
+    draft.delete()
+
+
+def delete_expired_drafts() -> int:
+    """Run by the queue's schedule: drafts older than a day and their photos go."""
+    count = 0
+    for draft in DefectReportDraft.expired():
+        delete_draft(draft)
+        count += 1
+    return count
+
+
+# --- Rate limit ---------------------------------------------------------------------------
+
+
+def client_key(request) -> str:
+    """A hash of the client's address: the rate limit needs no address in clear text."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.DEFECT_REPORTS.get("TRUST_X_FORWARDED_FOR"):
+        address = request.META.get("HTTP_X_FORWARDED_FOR", address).split(",")[0].strip()
+    return hashlib.sha256((settings.SECRET_KEY + address).encode()).hexdigest()[:32]
+
+
+def over_limit(request, kind: str, per_hour: int) -> bool:
+    """Count one more ``kind`` action for this client; True when it is over the hourly limit."""
+    key = f"defects:rate:{kind}:{client_key(request)}:{timezone.now():%Y%m%d%H}"
+    if cache.add(key, 1, timeout=3600):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=3600)
+            count = 1
+    return count > per_hour
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def send_report(draft: DefectReportDraft) -> DefectReport:
+    """Turn a reviewed draft into a report with its photos, in one transaction; emails and
+    thumbnails are queued only after it committed."""
+    data = draft.data
+    with transaction.atomic():
+        report = DefectReport.objects.create(
+            category_id=data["category"],
+            description=data["description"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            address=data.get("address", ""),
+            language=draft.language,
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+        )
+        report.status_changes.create(status=report.status)
+        for order, draft_photo in enumerate(draft.photos.all()):
+            with draft_photo.image.open("rb") as source:
+                content = source.read()
+            DefectPhoto.objects.create(
+                report=report,
+                image=ContentFile(content, name="photo.jpg"),
+                width=draft_photo.width,
+                height=draft_photo.height,
+                sort_order=order,
+            )
+        transaction.on_commit(lambda: _after_sending(report.pk))
+        delete_draft(draft)
+    return report
+
+
+def _after_sending(report_id: int) -> None:
+    from .tasks import make_thumbnails, send_confirmation_email
+
+    make_thumbnails.enqueue(report_id)
+    send_confirmation_email.enqueue(report_id)
+
+
+# --- Email confirmation (double opt-in) ---------------------------------------------------
+
+
+def confirmation_signature(report: DefectReport) -> str:
+    """A signed value for the confirmation link: only valid for this report and address."""
+    value = f"{report.pk}-{_email_digest(report.email)}"
+    return _signer.sign(value)[len(value) + 1 :]
+
+
+def confirm_email(report: DefectReport, signature: str) -> bool:
+    """Mark the report's email confirmed when the signature fits and is at most 7 days old."""
+    if not report.email:
+        return False
+    value = f"{report.pk}-{_email_digest(report.email)}.{signature}"
+    try:
+        _signer.unsign(value, max_age=EMAIL_CONFIRMATION_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return False
+    if not report.email_confirmed_at:
+        report.email_confirmed_at = timezone.now()
+        report.save(update_fields=["email_confirmed_at", "updated_at"])
+        from .tasks import send_acknowledgement
+
+        transaction.on_commit(lambda: send_acknowledgement.enqueue(report.pk))
+    return True
+
+
+def _email_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
