@@ -8,13 +8,14 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test test-fast lint format messages screenshots migrate clean
+.PHONY: help setup run test test-fast lint format messages vendor screenshots migrate clean
 
 help:
 	@echo "make run          set up and start the demo site at http://$(HOST):$(PORT) with its worker"
 	@echo "make test         set up and run the whole test suite (browser tests need /usr/bin/chromium)"
 	@echo "make lint         ruff check and format check, makemigrations --check"
 	@echo "make messages     update and compile the German translations in site/locale/"
+	@echo "make vendor       copy Leaflet from node_modules into site/static/vendor/leaflet/ (committed)"
 	@echo "make screenshots  refresh the README's screenshots in docs/"
 
 $(VENV)/.installed: pyproject.toml
@@ -61,6 +62,22 @@ format: setup
 messages: setup
 	$(MANAGE) makemessages --locale de --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'docs/*' --no-obsolete
 	$(MANAGE) compile_translations
+
+# Leaflet is committed in site/static/vendor/leaflet/, so the site needs no npm and no CDN at run
+# time. After changing its version in package.json, `make vendor` copies the new files in.
+LEAFLET_SRC := node_modules/leaflet
+LEAFLET_DEST := site/static/vendor/leaflet
+
+vendor: node_modules/.installed
+	@test -f $(LEAFLET_SRC)/dist/leaflet.js || { echo "$(LEAFLET_SRC) is missing: install npm, then run make vendor again."; exit 1; }
+	rm -rf $(LEAFLET_DEST)
+	mkdir -p $(LEAFLET_DEST)/images
+	cp $(LEAFLET_SRC)/dist/leaflet.js $(LEAFLET_SRC)/dist/leaflet.js.map $(LEAFLET_SRC)/dist/leaflet.css $(LEAFLET_DEST)/
+	cp $(LEAFLET_SRC)/dist/images/*.png $(LEAFLET_DEST)/images/
+	cp $(LEAFLET_SRC)/LICENSE $(LEAFLET_DEST)/LICENSE
+	@version=$$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' $(LEAFLET_SRC)/package.json | head -n 1); \
+		echo "leaflet $$version from npm, BSD-2-Clause, copied by \`make vendor\`" > $(LEAFLET_DEST)/VERSION; \
+		echo "Copied Leaflet $$version into $(LEAFLET_DEST)/."
 
 screenshots: migrate
 	$(PY) docs/make_screenshots.py

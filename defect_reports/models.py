@@ -518,31 +518,43 @@ class DefectReportPage(RoutablePageMixin, Page):
 
         return report_form(self, request)
 
+    @path("pruefen/<str:token>/", name="review_de")
     @path("review/<str:token>/", name="review")
     def review(self, request, token):
         from .page_views import review
 
         return review(self, request, token)
 
+    @path("meldungen/", name="reports_de")
     @path("reports/", name="reports")
     def reports(self, request):
         from .page_views import public_reports
 
         return public_reports(self, request)
 
+    @path("meldungen/<str:reference>/", name="report_de")
     @path("reports/<str:reference>/", name="report")
     def report(self, request, reference):
         from .page_views import public_report
 
         return public_report(self, request, reference)
 
+    def subpage_path(self, name: str, *args) -> str:
+        """A route's path in the page's language: German pages say "meldungen/"."""
+        if self.locale.language_code == "de":
+            name += "_de"
+        return self.reverse_subpage(name, args=args)
+
     def report_url(self, report, request=None) -> str:
         """The public page of a released report (its reference is in the address)."""
-        return self.get_url(request) + self.reverse_subpage("report", args=[report.reference])
+        return self.get_url(request) + self.subpage_path("report", report.reference)
 
     def reports_url(self, request=None) -> str:
-        return self.get_url(request) + self.reverse_subpage("reports")
+        return self.get_url(request) + self.subpage_path("reports")
+
+    def review_url(self, draft, request=None) -> str:
+        return self.get_url(request) + self.subpage_path("review", draft.token)
 
     def get_sitemap_urls(self, request=None):
         urls = super().get_sitemap_urls(request)
-        return urls + [{"location": self.full_url + self.reverse_subpage("reports")}]
+        return urls + [{"location": self.full_url + self.subpage_path("reports")}]

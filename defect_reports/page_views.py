@@ -76,9 +76,7 @@ def report_form(page, request):
             draft.data = form.draft_data()
             draft.language = page.locale.language_code
             draft.save(update_fields=["data", "language"])
-            return HttpResponseRedirect(
-                page.url + page.reverse_subpage("review", args=[draft.token])
-            )
+            return HttpResponseRedirect(page.review_url(draft, request))
         status = 400
     else:
         initial = DefectReportForm.initial_from_draft(draft) if draft is not None else {}
@@ -96,7 +94,7 @@ def report_form(page, request):
             "draft_photos": list(draft.photos.all()) if draft is not None else [],
             "photo_errors": photo_errors,
             "categories": _categories(page),
-            "map_config": map_config(request),
+            "map_config": map_config(request, "reporter"),
             "max_photos": settings.DEFECT_REPORTS["MAX_PHOTOS"],
         },
         status=status,

@@ -83,10 +83,14 @@ def delete_expired_drafts() -> int:
 
 
 def client_key(request) -> str:
-    """A hash of the client's address: the rate limit needs no address in clear text."""
+    """A hash of the client's address: the rate limit needs no address in clear text. Behind
+    PROXY_COUNT reverse proxies the address is the one the outermost proxy saw."""
     address = request.META.get("REMOTE_ADDR", "")
-    if settings.DEFECT_REPORTS.get("TRUST_X_FORWARDED_FOR"):
-        address = request.META.get("HTTP_X_FORWARDED_FOR", address).split(",")[0].strip()
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if proxies and len(forwarded) >= proxies:
+        address = forwarded[-proxies]
     return hashlib.sha256((settings.SECRET_KEY + address).encode()).hexdigest()[:32]
 
 
@@ -149,28 +153,30 @@ def _after_sending(report_id: int) -> None:
 # --- Email confirmation (double opt-in) ---------------------------------------------------
 
 
-def confirmation_signature(report: DefectReport) -> str:
-    """A signed value for the confirmation link: only valid for this report and address."""
-    value = f"{report.pk}-{_email_digest(report.email)}"
-    return _signer.sign(value)[len(value) + 1 :]
+def confirmation_code(report: DefectReport) -> str:
+    """The signed code of the confirmation link: names the report, fits only its address,
+    and holds no key to the report's private page."""
+    return _signer.sign(f"{report.pk}-{_email_digest(report.email)}")
 
 
-def confirm_email(report: DefectReport, signature: str) -> bool:
-    """Mark the report's email confirmed when the signature fits and is at most 7 days old."""
-    if not report.email:
-        return False
-    value = f"{report.pk}-{_email_digest(report.email)}.{signature}"
+def confirm_email(code: str) -> DefectReport | None:
+    """Mark the address confirmed when the code fits and is at most 7 days old; the report,
+    or None for a code that does not fit."""
     try:
-        _signer.unsign(value, max_age=EMAIL_CONFIRMATION_MAX_AGE)
-    except (BadSignature, SignatureExpired):
-        return False
+        value = _signer.unsign(code[:200], max_age=EMAIL_CONFIRMATION_MAX_AGE)
+        report_id, digest = value.split("-", 1)
+        report = DefectReport.objects.get(pk=int(report_id))
+    except (BadSignature, SignatureExpired, ValueError, DefectReport.DoesNotExist):
+        return None
+    if not report.email or _email_digest(report.email) != digest:
+        return None
     if not report.email_confirmed_at:
         report.email_confirmed_at = timezone.now()
         report.save(update_fields=["email_confirmed_at", "updated_at"])
         from .tasks import send_acknowledgement
 
         transaction.on_commit(lambda: send_acknowledgement.enqueue(report.pk))
-    return True
+    return report
 
 
 def _email_digest(email: str) -> str:

@@ -32,16 +32,14 @@ def make_thumbnails(report_id: int) -> None:
 @task()
 def send_confirmation_email(report_id: int) -> None:
     """Ask the reporter to confirm their address (double opt-in); sent once."""
-    from .reporting import confirmation_signature
+    from .reporting import confirmation_code
 
     with transaction.atomic():
         report = DefectReport.objects.select_for_update().get(pk=report_id)
         if not report.email or report.email_confirmed_at or report.confirmation_sent_at:
             return
         with translation.override(report.language):
-            path = reverse(
-                "defect_confirm_email", args=[report.token, confirmation_signature(report)]
-            )
+            path = reverse("defect_confirm_email", args=[confirmation_code(report)])
         subject, body = render_email(
             "defect_reports/emails/confirm_email.txt",
             {"report": report, "confirm_url": _absolute(path)},

@@ -2,12 +2,15 @@
 email confirmation, the photos (checked before they are served), and the small JSON APIs the
 reporter's map and the public map use."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, FloatField, Max, Min
 from django.db.models.functions import Cast, Floor
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -17,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
-from . import geo, places, reporting
+from . import geo, js_strings, places, reporting
 from .models import DefectCategory, DefectPhoto, DefectReport, DefectReportPage, DraftPhoto
 from .photos import PhotoError
 
@@ -29,8 +32,13 @@ PUBLIC_LIST_PAGE_SIZE = 20
 
 def _activate_language(request) -> str:
     """The APIs live outside the language prefix; ``lang`` says which language to answer in."""
+    languages = dict(settings.LANGUAGES)
     language = request.GET.get("lang") or request.POST.get("lang") or ""
-    if language not in dict(settings.LANGUAGES):
+    if language not in languages:
+        # The page that asks (same origin, so the browser sends its address) has the prefix.
+        referer = urlsplit(request.META.get("HTTP_REFERER", "")).path.lstrip("/")
+        language = referer.split("/", 1)[0]
+    if language not in languages:
         language = translation.get_language_from_request(request)
     translation.activate(language)
     request.LANGUAGE_CODE = language
@@ -86,7 +94,7 @@ def public_report_context(request, reports, page_number):
     return page_obj
 
 
-def map_config(request, **extra) -> dict:
+def map_config(request, kind: str = "map", **extra) -> dict:
     """What the maps' scripts need, as a JSON data block (no inline script)."""
     boundary = places.town_boundary(Site.find_for_request(request))
     if boundary is not None:
@@ -108,6 +116,8 @@ def map_config(request, **extra) -> dict:
         "reportsUrl": reverse("defects_api_reports"),
         "maxPhotos": settings.DEFECT_REPORTS["MAX_PHOTOS"],
         "maxPhotoBytes": settings.DEFECT_REPORTS["MAX_PHOTO_BYTES"],
+        "iconSprite": static("img/defect-categories.svg"),
+        "strings": js_strings.strings(kind),
         **extra,
     }
 
@@ -149,15 +159,14 @@ def tracking(request, token):
     return _private(response)
 
 
-def confirm_email(request, token, signature):
-    """The link of the confirmation email: confirms the address of this report."""
-    report = get_object_or_404(DefectReport, token=token[:40])
-    confirmed = reporting.confirm_email(report, signature)
+def confirm_email(request, code):
+    """The link of the confirmation email: confirms the reporter's address."""
+    report = reporting.confirm_email(code)
     response = render(
         request,
         "defect_reports/email_confirmed.html",
-        {"report": report, "confirmed": confirmed},
-        status=200 if confirmed else 400,
+        {"report": report, "confirmed": report is not None},
+        status=200 if report is not None else 400,
     )
     return _private(response)
 

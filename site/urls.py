@@ -65,9 +65,7 @@ urlpatterns += i18n_patterns(
     ),
     path(_("report/<str:token>/"), defect_views.tracking, name="defect_tracking"),
     path(
-        _("report/<str:token>/confirm/<str:signature>/"),
-        defect_views.confirm_email,
-        name="defect_confirm_email",
+        _("confirm-email/<str:code>/"), defect_views.confirm_email, name="defect_confirm_email"
     ),
     # Wagtail's page serving comes last: it answers every other URL of the language.
     path("", include(wagtail_urls)),

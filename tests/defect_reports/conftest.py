@@ -52,7 +52,7 @@ def form_data(category, **overrides):
         "address": "",
         "latitude": str(MARKTPLATZ[0]),
         "longitude": str(MARKTPLATZ[1]),
-        "description": "Tiefes Schlagloch vor dem Rathaus, etwa 30 cm breit.",
+        "description": "Testmeldung 4711: Loch vor dem Rathaus, etwa 30 cm breit.",
         "name": "",
         "email": "",
         "phone": "",
