@@ -132,12 +132,15 @@ _STREET_SUFFIX = re.compile(r"(str\.|str\b)")
 
 
 def fold_street(name: str) -> str:
-    """Fold a street name for search: 'Goethestr.' and 'Goethestraße' both become
-    'goethestrasse'; umlauts lose their dots; spaces and hyphens collapse."""
+    """Fold a street name for search, so that the ways people type it compare equal:
+    'Goethestr.', 'Goethestraße' and 'goethestrasse'; 'Mühlgraben', 'Muehlgraben' and
+    'Muhlgraben'. Case, spaces and hyphens do not matter either."""
     text = name.casefold().replace("ß", "ss")
     text = _STREET_SUFFIX.sub("strasse", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char))
+    # People without umlaut keys write ue for ü: fold both spellings to the same letters.
+    text = text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
     return re.sub(r"[\s\-]+", " ", text).strip()
 
 

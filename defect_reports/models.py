@@ -7,6 +7,7 @@ boundary setting, and the reporter page.
 """
 
 import json
+import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,9 +31,26 @@ from home.references import new_reference, new_token
 from . import geo
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under DEFECT_PRIVATE_ROOT, read from the settings at each use (so tests and
+    deployments can move it): outside MEDIA_ROOT, with no URL of their own."""
+
+    @property
+    def base_location(self):
+        return settings.DEFECT_REPORTS["PRIVATE_ROOT"]
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
 def private_storage():
     """Photos of reports live outside MEDIA_ROOT and are served only by our own view."""
-    return FileSystemStorage(location=settings.DEFECT_REPORTS["PRIVATE_ROOT"], base_url=None)
+    return PrivateStorage()
 
 
 class DefectCategory(TranslatableMixin, index.Indexed, models.Model):

@@ -105,6 +105,10 @@ def review(page, request, token):
     """Show what will be sent and open reports of the same kind nearby; then send, or follow
     one of those instead."""
     draft = reporting.get_draft(token)
+    if draft is not None and draft.data.get("sent_report"):
+        report = DefectReport.objects.filter(token=draft.data["sent_report"]).first()
+        if report is not None:
+            return HttpResponseRedirect(report.tracking_path() + "?sent=1")
     if draft is None or not draft.data.get("category"):
         return _render(page, request, "defect_reports/draft_expired.html", {}, status=404)
     category = DefectCategory.objects.filter(pk=draft.data["category"]).first()

@@ -4,7 +4,7 @@ boundary, and open reports near a point (the duplicate check)."""
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from . import geo
 from .models import DefectReport, DefectReportSettings, StreetAddress
@@ -21,35 +21,42 @@ class NearbyReport:
 
 
 def search_addresses(text: str, limit: int = 10) -> list[StreetAddress]:
-    """Addresses of the street directory that match what was typed: the street's start (or
-    any part of it) and, when a number was typed, house numbers starting with it."""
+    """Addresses of the street directory that match what was typed: streets starting with it
+    first, then streets containing it. With a house number, that house (or the street's
+    houses whose numbers start alike); without one, one entry per street."""
     street, number = geo.split_address(text)
     folded = geo.fold_street(street)
     if len(folded) < 2:
         return []
-    query = StreetAddress.objects.filter(
-        Q(search_name__startswith=folded) | Q(search_name__contains=" " + folded)
-    )
+    starts = Q(search_name__startswith=folded) | Q(search_name__contains=" " + folded)
+    contains = Q(search_name__contains=folded)
     if number:
-        exact = list(query.filter(house_number__iexact=number)[:limit])
-        if exact:
-            return exact
-        query = query.filter(house_number__istartswith=number[0])
-    results = list(query.order_by("search_name", "house_number")[: limit * 5])
-    if len(results) < limit and not number:
-        seen = {address.pk for address in results}
-        results += [
-            address
-            for address in StreetAddress.objects.filter(search_name__contains=folded)[:limit]
-            if address.pk not in seen
-        ]
-    results.sort(key=lambda a: (a.search_name, _number_key(a.house_number)))
-    if not number:
-        # One entry per street when only a street was typed, so the list stays readable.
-        streets = {}
-        for address in results:
-            streets.setdefault(address.search_name, address)
-        results = list(streets.values())
+        for condition in (starts, contains):
+            exact = list(
+                StreetAddress.objects.filter(condition, house_number__iexact=number)[:limit]
+            )
+            if exact:
+                return exact
+        similar = list(
+            StreetAddress.objects.filter(starts, house_number__istartswith=number[0])[: limit * 5]
+        )
+        similar.sort(key=lambda a: (a.search_name, _number_key(a.house_number)))
+        return similar[:limit]
+    # One entry per street (its first house), chosen in the database so that a common word
+    # such as "weg" lists many streets, not many houses of the first one.
+    results = []
+    for condition in (starts, contains):
+        firsts = (
+            StreetAddress.objects.filter(condition)
+            .exclude(search_name__in=[a.search_name for a in results])
+            .values("search_name")
+            .annotate(first=Min("pk"))
+            .order_by("search_name")[: limit - len(results)]
+        )
+        found = StreetAddress.objects.in_bulk([row["first"] for row in firsts])
+        results += sorted(found.values(), key=lambda a: a.search_name)
+        if len(results) >= limit:
+            break
     return results[:limit]
 
 
@@ -70,8 +77,8 @@ def resolve_address(text: str) -> tuple[StreetAddress | None, list[StreetAddress
     ]
     if len(exact) == 1 or (exact and number):
         return exact[0], []
-    if len(matches) == 1 and number:
-        return matches[0], []
+    if len(matches) == 1 and not number:
+        return None, matches  # a street without a number: let the citizen pick the house
     return None, matches
 
 

@@ -113,9 +113,13 @@ def over_limit(request, kind: str, per_hour: int) -> bool:
 
 def send_report(draft: DefectReportDraft) -> DefectReport:
     """Turn a reviewed draft into a report with its photos, in one transaction; emails and
-    thumbnails are queued only after it committed."""
-    data = draft.data
+    thumbnails are queued only after it committed. Sending the same draft twice (a double
+    click) gives the report of the first time."""
     with transaction.atomic():
+        draft = DefectReportDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.data.get("sent_report"):
+            return DefectReport.objects.get(token=draft.data["sent_report"])
+        data = draft.data
         report = DefectReport.objects.create(
             category_id=data["category"],
             description=data["description"],
@@ -138,8 +142,13 @@ def send_report(draft: DefectReportDraft) -> DefectReport:
                 height=draft_photo.height,
                 sort_order=order,
             )
+        # The draft keeps only the report's key (for a second click) until the daily cleanup.
+        for draft_photo in draft.photos.all():
+            draft_photo.image.delete(save=False)
+            draft_photo.delete()
+        draft.data = {"sent_report": report.token}
+        draft.save(update_fields=["data"])
         transaction.on_commit(lambda: _after_sending(report.pk))
-        delete_draft(draft)
     return report
 
 

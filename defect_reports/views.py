@@ -274,6 +274,8 @@ def api_place(request):
 def api_create_draft(request):
     """A new, empty draft, when the reporter's script uploads the first photo."""
     _activate_language(request)
+    if reporting.over_limit(request, "draft", settings.DEFECT_REPORTS["UPLOADS_PER_HOUR"]):
+        return JsonResponse({"error": rate_limit_message()}, status=429)
     draft = reporting.DefectReportDraft.objects.create(language=translation.get_language())
     return JsonResponse({"token": draft.token}, status=201)
 

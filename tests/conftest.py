@@ -13,9 +13,15 @@ from wagtail.models import Locale, Page
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
     from django.core.cache import cache
 
+    # Report photos (the demo's and the tests') go to a folder of this session only.
+    settings.DEFECT_REPORTS = {
+        **settings.DEFECT_REPORTS,
+        "PRIVATE_ROOT": str(tmp_path_factory.mktemp("private")),
+    }
     with django_db_blocker.unblock():
         cache.clear()
         call_command("seed_demo", stdout=open("/dev/null", "w"))

@@ -1,7 +1,7 @@
 """Fixtures of the defect reporter's tests: the demo's reporter page and categories, helpers
 to send a report through the web client, and a fresh place for private photo files."""
 
-import shutil
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,12 +11,10 @@ from defect_reports.models import DefectCategory, DefectReportPage
 from .photo_files import MARKTPLATZ, photo
 
 
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    """Each test stores report photos in its own folder."""
-    settings.DEFECT_REPORTS = {**settings.DEFECT_REPORTS, "PRIVATE_ROOT": str(tmp_path / "private")}
-    yield tmp_path / "private"
-    shutil.rmtree(tmp_path / "private", ignore_errors=True)
+@pytest.fixture
+def private_root(settings):
+    """The folder report photos are stored in (one per test session, see tests/conftest.py)."""
+    return Path(settings.DEFECT_REPORTS["PRIVATE_ROOT"])
 
 
 @pytest.fixture

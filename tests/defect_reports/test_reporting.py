@@ -58,7 +58,12 @@ def test_a_report_goes_through_form_review_and_send(client, reporter_de, pothole
     assert (report.latitude, report.longitude) == MARKTPLATZ
     assert report.address  # the nearest address of the street directory
     assert report.language == "de"
-    assert not DefectReportDraft.objects.filter(token=token).exists()
+    # The draft's photos and contents are gone; a second click on "Send" (the same draft)
+    # leads to the same report instead of sending it twice.
+    assert DefectReportDraft.objects.get(token=token).data == {"sent_report": report.token}
+    again = send(client, reporter_de, token)
+    assert again["Location"] == sent["Location"]
+    assert DefectReport.objects.filter(description__startswith="Testmeldung 4711").count() == 1
 
     tracking = client.get(sent["Location"])
     page = tracking.content.decode()

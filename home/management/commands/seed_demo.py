@@ -14,6 +14,7 @@ SEEDERS = [
     "home.demo.seed",
     "services_catalog.demo.seed",
     "news.demo.seed",
+    "defect_reports.demo.seed",
 ]
 
 
