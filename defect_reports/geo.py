@@ -84,6 +84,8 @@ class Boundary:
     def _polygon(rings):
         cleaned = []
         for ring in rings:
+            if any(not isinstance(point, (list, tuple)) or len(point) < 2 for point in ring):
+                raise ValueError("each position needs a longitude and a latitude")
             points = tuple((float(point[0]), float(point[1])) for point in ring)
             if len(points) < 4:
                 raise ValueError("a polygon ring needs at least four positions")

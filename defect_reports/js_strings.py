@@ -14,7 +14,7 @@ REPORTER_STRINGS = {
         "The town cannot take reports of this kind. Please see below the category where to report it instead."
     ),
     "choosePlace": _(
-        "Please set the place: click on the map, choose an address or use your location."
+        "Please set the place: click on the map, type an address or use your location. If a photo you add in the next step contains the place where it was taken, press Next again and we will use it."
     ),
     "waitForUploads": _("Please wait until your photos have been uploaded."),
     "mapLabel": _("Map for setting the place"),

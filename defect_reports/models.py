@@ -468,7 +468,7 @@ class DefectReportSettings(BaseSiteSetting):
         if self.boundary.strip():
             try:
                 geo.Boundary.from_geojson(json.loads(self.boundary))
-            except (ValueError, TypeError, KeyError) as error:
+            except (ValueError, TypeError, KeyError, IndexError) as error:
                 raise ValidationError(
                     {"boundary": _("This is not a GeoJSON polygon: %(error)s") % {"error": error}}
                 ) from error
@@ -479,7 +479,7 @@ class DefectReportSettings(BaseSiteSetting):
             return None
         try:
             return geo.Boundary.from_geojson(json.loads(self.boundary))
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, IndexError):
             return None
 
 

@@ -1,6 +1,8 @@
 """The reporter page's routes: the form (with its draft), the review step with the duplicate
 check, sending, the public map and list of released reports, and a report's public page."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
@@ -174,10 +176,8 @@ def public_reports(page, request):
     page_obj = public_report_context(request, reports, request.GET.get("page"))
     for report in page_obj.object_list:
         report.public_url = page.report_url(report, request)
-    query = "&".join(
-        f"{key}={value}"
-        for key, value in (("category", category_code), ("status", status))
-        if value
+    query = urlencode(
+        {key: value for key, value in (("category", category_code), ("status", status)) if value}
     )
     response = _render(
         page,

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -346,13 +346,20 @@ def api_reports(request):
         json_dumps_params={"ensure_ascii": False},
     )
     response["Content-Type"] = "application/geo+json"
-    patch_cache_control(response, public=True, max_age=60)
+    if "lang" in request.GET:
+        patch_cache_control(response, public=True, max_age=60)
+    else:
+        # The language came from the asking page or the browser: no shared cache may keep it.
+        patch_cache_control(response, private=True, max_age=60)
+        patch_vary_headers(response, ["Referer", "Accept-Language"])
     return response
 
 
 def _points(reports, language):
     names = category_names(language)
     page = reporter_page(language)
+    # The page's address once; each report adds only its reference.
+    base = page.report_url(DefectReport(reference="-")).removesuffix("-/") if page else None
     features = []
     for report in reports.select_related("category").only(
         "reference",
@@ -380,7 +387,7 @@ def _points(reports, language):
                     "open": report.is_open,
                     "created": report.created_at.date().isoformat(),
                     "address": report.address,
-                    "url": page.report_url(report) if page is not None else None,
+                    "url": f"{base}{report.reference}/" if base else None,
                 },
             }
         )

@@ -1,7 +1,8 @@
 """A throwaway Rathaus server for real-browser tests and screenshots.
 
-The server runs ``manage.py runserver`` in a subprocess against its own SQLite database and
-media folder in a temporary directory, after ``migrate`` and ``seed_demo``. Whoever uses it
+The server runs ``manage.py runserver`` in a subprocess against its own SQLite database, media
+folder and folder for report photos (``DEFECT_PRIVATE_ROOT``) in a temporary directory, after
+``migrate`` and ``seed_demo``. Whoever uses it
 only talks HTTP to it; nothing here touches the Django database of the calling process.
 
 Used by ``tests/browser/conftest.py`` and ``docs/make_screenshots.py``.
@@ -67,6 +68,10 @@ class DemoServer:
             DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
             DJANGO_SETTINGS_MODULE=self.settings,
             MEDIA_ROOT=str(tmp / "media"),
+            # Photos of defect reports are kept outside MEDIA_ROOT: here too, not in the repo.
+            DEFECT_PRIVATE_ROOT=str(tmp / "private"),
+            # Browser tests send several reports from one address; the limit is tested elsewhere.
+            DEFECT_RATE_LIMIT_PER_HOUR="1000",
             PYTHONUNBUFFERED="1",
         )
         env.update(self.extra_env)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from ..defect_reports.photo_files import MARKTPLATZ, photo
 from .helpers import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -68,6 +69,15 @@ PUBLIC_PAGES = [
     # The town's own form (the status page after sending it has its own test below).
     PublicPage("/de/dienstleistungen/sperrmuell-abholung/"),
     PublicPage("/en/services/sperrmuell-abholung/"),
+    # Defect reporter: the form (its later states and the review and tracking pages have their
+    # own tests below), the public map and list (also filtered), a released report's page.
+    PublicPage("/de/maengelmelder/"),
+    PublicPage("/en/report-a-defect/"),
+    PublicPage("/de/maengelmelder/meldungen/"),
+    PublicPage("/en/report-a-defect/reports/"),
+    PublicPage("/de/maengelmelder/meldungen/?category=schlagloch&status=open"),
+    PublicPage("/de/maengelmelder/meldungen/MRKT-PLZ3/"),
+    PublicPage("/en/report-a-defect/reports/MRKT-PLZ3/"),
 ]
 
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
@@ -147,6 +157,129 @@ def test_submission_status_page_is_accessible_and_self_contained(
     assert not foreign, f"{path} requested other hosts: {foreign}"
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= viewport["width"], f"{path} is {width}px wide"
+
+
+def assert_accessible(page, axe_source, label: str, width: int) -> None:
+    """Run axe (injected once per document) and fail with the violations on ``label``."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source)
+    results = page.evaluate(AXE_RUN)
+    violations = results["violations"]
+    assert not violations, format_violations(label, width, violations)
+
+
+#: Near the two open pothole reports of the demo at the Marktplatz (MRKT-PLZ2, MRKT-PLZ3):
+#: the place step and the review step show them as already reported nearby.
+NEAR_MARKTPLATZ_REPORTS = ("51.055400", "12.556600")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_defect_reporter_steps_are_accessible(new_page, server_url, axe_source, viewport):
+    """Protects the reporter's form in the states its script creates (the sweep above only
+    sees step 1 as loaded): a step's error with a "handled elsewhere" panel, step 2 with the
+    map and an error, and step 2 with a marker, the nearest address and the reports nearby."""
+    page = new_page(**viewport)
+    width = viewport["width"]
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/de/maengelmelder/")
+    expect(page.locator(".defect-stepper__count")).to_have_text("Schritt 1 von 4")
+    next_button = page.get_by_role("button", name="Weiter", exact=True)
+
+    page.get_by_role("radio", name="Autobahn, Autobahnbrücke oder Rastanlage").check()
+    next_button.click()
+    expect(page.locator("#defect-step-error-category")).not_to_be_empty()
+    expect(page.locator(".defect-elsewhere:not([hidden])")).to_be_visible()
+    assert_accessible(page, axe_source, "/de/maengelmelder/ (step 1, error, elsewhere)", width)
+
+    page.get_by_role("radio", name="Schlagloch oder Straßenschaden").check()
+    next_button.click()
+    expect(page.locator("#defect-map.leaflet-container")).to_be_visible()
+    next_button.click()  # no place yet
+    expect(page.locator("#defect-step-error-place")).not_to_be_empty()
+    assert_accessible(page, axe_source, "/de/maengelmelder/ (step 2, map, error)", width)
+
+    page.locator("#coordinates-details > summary").click()
+    page.locator("input[name=latitude]").fill(NEAR_MARKTPLATZ_REPORTS[0])
+    page.locator("input[name=longitude]").fill(NEAR_MARKTPLATZ_REPORTS[1])
+    page.locator("input[name=longitude]").press("Tab")  # change event: the point is read
+    expect(page.locator("#defect-map .defect-pin")).to_be_visible()
+    expect(page.locator("#place-status")).to_contain_text("Nächste Adresse:")
+    expect(page.locator("#nearby-reports li").first).to_be_visible()
+    assert_accessible(page, axe_source, "/de/maengelmelder/ (step 2, marker, nearby)", width)
+
+    foreign = foreign_requests(requested, server_url)
+    assert not foreign, f"the reporter requested other hosts: {foreign}"
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"the reporter's step 2 is {scroll_width}px wide"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_defect_review_and_tracking_pages_are_accessible(
+    new_page, server_url, axe_source, viewport, tmp_path
+):
+    """Protects the pages after the reporter's form (they need a fresh draft's and report's
+    secret token, so they cannot be in PUBLIC_PAGES): the review with a photo and the open
+    reports nearby, and the private tracking page after sending. No axe EN-301-549 violation,
+    nothing from other hosts, no sideways scrolling."""
+    page = new_page(**viewport)
+    width = viewport["width"]
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    photo_path = tmp_path / "schlagloch.jpg"
+    photo_path.write_bytes(photo("JPEG", latitude=MARKTPLATZ[0], longitude=MARKTPLATZ[1]))
+
+    page.goto("/de/maengelmelder/")
+    next_button = page.get_by_role("button", name="Weiter", exact=True)
+    page.get_by_role("radio", name="Schlagloch oder Straßenschaden").check()
+    next_button.click()
+    page.locator("#coordinates-details > summary").click()
+    page.locator("input[name=latitude]").fill(NEAR_MARKTPLATZ_REPORTS[0])
+    page.locator("input[name=longitude]").fill(NEAR_MARKTPLATZ_REPORTS[1])
+    page.locator("input[name=longitude]").press("Tab")
+    expect(page.locator("#place-status")).to_contain_text("Nächste Adresse:")
+    next_button.click()
+    page.locator("#id_description").fill("Tiefes Schlagloch neben der Bushaltestelle.")
+    page.locator("#id_photos").set_input_files(photo_path)
+    expect(page.locator("#draft-photos li[data-photo-id]")).to_have_count(1)
+    next_button.click()
+    page.get_by_role("button", name="Weiter zur Überprüfung").click()
+
+    expect(page).to_have_url(re.compile(r"/de/maengelmelder/pruefen/[^/]+/$"))
+    expect(page.locator(".defect-review .draft-photos img")).to_have_count(1)
+    expect(page.locator(".defect-duplicates")).to_be_visible()  # MRKT-PLZ2 and -3 nearby
+    review_path = re.sub(r"/pruefen/[^/]+/", "/pruefen/<token>/", urlsplit(page.url).path)
+    assert_accessible(page, axe_source, review_path, width)
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{review_path} is {scroll_width}px wide"
+
+    page.get_by_role("button", name="Meldung senden").click()
+    expect(page).to_have_url(re.compile(r"/de/meldung/[^/]+/\?sent=1$"))
+    expect(page.locator(".reference")).to_have_text(re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+    tracking_path = "/de/meldung/<token>/?sent=1"
+    assert_accessible(page, axe_source, tracking_path, width)
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{tracking_path} is {scroll_width}px wide"
+
+    foreign = foreign_requests(requested, server_url)
+    assert not foreign, f"the reporter's pages requested other hosts: {foreign}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_public_defect_map_with_markers_and_popup_is_accessible(new_page, axe_source, viewport):
+    """Protects the public map once its script has drawn the markers and a popup is open
+    (the sweep above may run before the markers arrive)."""
+    page = new_page(**viewport)
+    path = "/de/maengelmelder/meldungen/"
+    page.goto(path)
+    marker = page.locator("#defects-map .leaflet-marker-icon.defect-marker").first
+    expect(marker).to_be_attached()
+    assert_accessible(page, axe_source, f"{path} (markers)", viewport["width"])
+
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#defects-map .leaflet-popup .defect-popup a")).to_be_focused()
+    assert_accessible(page, axe_source, f"{path} (popup open)", viewport["width"])
 
 
 @pytest.mark.parametrize("path", ["/de/dienstleistungen/", "/en/"])

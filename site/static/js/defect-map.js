@@ -329,7 +329,9 @@
                 clamp(bounds.getWest(), -180, 180), clamp(bounds.getSouth(), -90, 90),
                 clamp(bounds.getEast(), -180, 180), clamp(bounds.getNorth(), -90, 90),
             ].map(function (n) { return n.toFixed(5); }).join(",");
-            const params = new URLSearchParams({ bbox: bbox });
+            const params = new URLSearchParams({
+                bbox: bbox, lang: config.lang || document.documentElement.lang || "",
+            });
             if (filters) {
                 ["category", "status"].forEach(function (name) {
                     const field = filters.elements.namedItem(name);

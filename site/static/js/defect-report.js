@@ -20,7 +20,7 @@
  *   back               "Back"
  *   chooseCategory     "Please choose what kind of problem you want to report."
  *   categoryElsewhere  "The town cannot take reports of this kind. Please see below the category where to report it instead."
- *   choosePlace        "Please set the place: click on the map, choose an address or use your location."
+ *   choosePlace        "Please set the place: click on the map, type an address or use your location. If a photo you add in the next step contains the place where it was taken, press Next again and we will use it."
  *   waitForUploads     "Please wait until your photos have been uploaded."
  *   mapLabel           "Map for setting the place"
  *   mapHint            "Click or tap on the map to set the place, or drag the marker. With the keyboard: move the map with the arrow keys and zoom with + and −, then press Enter to set the place at the crosshair. When the marker has the focus, the arrow keys move it (with Shift in bigger steps)."
@@ -73,7 +73,7 @@
         back: "Back",
         chooseCategory: "Please choose what kind of problem you want to report.",
         categoryElsewhere: "The town cannot take reports of this kind. Please see below the category where to report it instead.",
-        choosePlace: "Please set the place: click on the map, choose an address or use your location.",
+        choosePlace: "Please set the place: click on the map, type an address or use your location. If a photo you add in the next step contains the place where it was taken, press Next again and we will use it.",
         waitForUploads: "Please wait until your photos have been uploaded.",
         mapLabel: "Map for setting the place",
         mapHint: "Click or tap on the map to set the place, or drag the marker. With the keyboard: move the map with the arrow keys and zoom with + and −, then press Enter to set the place at the crosshair. When the marker has the focus, the arrow keys move it (with Shift in bigger steps).",
@@ -293,6 +293,8 @@
             }
         }
 
+        let placeWarned = false;
+
         /** Checks what must be done before leaving a step; shows the error and returns false. */
         function validateStep(step) {
             const name = stepName(step);
@@ -308,7 +310,11 @@
                 }
             } else if (name === "place") {
                 readTypedPoint();
-                if (!point) {
+                const typedAddress = addressInput && addressInput.value.trim() !== "";
+                // Without a point: a typed address is looked up by the server, and a second
+                // "Next" goes on anyway, so that a photo taken on the spot can give the place.
+                if (!point && !typedAddress && !placeWarned) {
+                    placeWarned = true;
                     showStepError(step, t("choosePlace"));
                     return false;
                 }
@@ -619,6 +625,7 @@
             const asked = point;
             const url = config.placeUrl + "?" + new URLSearchParams({
                 lat: asked.lat.toFixed(6), lon: asked.lon.toFixed(6), category: checkedCategory(),
+                lang: config.lang || document.documentElement.lang || "",
             }).toString();
             fetch(url, { signal: placeController.signal, credentials: "same-origin", headers: { Accept: "application/json" } })
                 .then(function (response) {
@@ -836,7 +843,9 @@
                 if (query.length < 2) { close(); results = []; status.textContent = ""; return; }
                 if (controller) { controller.abort(); }
                 controller = new AbortController();
-                const url = config.addressesUrl + "?" + new URLSearchParams({ q: query }).toString();
+                const url = config.addressesUrl + "?" + new URLSearchParams({
+                    q: query, lang: config.lang || document.documentElement.lang || "",
+                }).toString();
                 fetch(url, { signal: controller.signal, credentials: "same-origin", headers: { Accept: "application/json" } })
                     .then(function (response) { return response.ok ? response.json() : { results: [] }; })
                     .then(function (data) { if (addressInput.value.trim() === query) { render(data || {}); } })
