@@ -83,9 +83,11 @@ def main():
             )
             times.append(time.perf_counter() - t)
         body = response.json()
-        kind = "clusters" if body["features"] and body["features"][0]["properties"].get(
-            "cluster"
-        ) else "points"
+        kind = (
+            "clusters"
+            if body["features"] and body["features"][0]["properties"].get("cluster")
+            else "points"
+        )
         print(
             f"{label:<24} {statistics.median(times) * 1000:7.1f} ms median  "
             f"{body['total']:>7,} reports → {len(body['features']):>4} {kind}, "

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from home.imports import ImportProblems
+
 from . import geo
 from .models import StreetAddress
 
@@ -23,12 +25,8 @@ BATCH_SIZE = 500
 UPDATED_FIELDS = ["postcode", "city", "latitude", "longitude", "search_name"]
 
 
-class DirectoryError(Exception):
-    """The file cannot be imported; ``problems`` says why, one message per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class DirectoryError(ImportProblems):
+    """A street directory file that cannot be imported; ``problems`` lists why."""
 
 
 @dataclass

@@ -32,6 +32,8 @@ from wagtail.log_actions import log
 from wagtail.models import Locale, Page, Revision
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from home.imports import ImportProblems
+
 from .models import (
     CatalogVersion,
     Department,
@@ -55,12 +57,8 @@ SERVICE_FIELDS = {
 TEXT_FIELDS = ["requirements", "fees", "processing_time", "deadlines", "legal_basis"]
 
 
-class CatalogError(Exception):
-    """The file cannot be imported; ``problems`` says why, one message per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class CatalogError(ImportProblems):
+    """A services catalog that cannot be imported; ``problems`` lists why."""
 
 
 @dataclass

@@ -64,9 +64,7 @@ urlpatterns += i18n_patterns(
         name="submission_status",
     ),
     path(_("report/<str:token>/"), defect_views.tracking, name="defect_tracking"),
-    path(
-        _("confirm-email/<str:code>/"), defect_views.confirm_email, name="defect_confirm_email"
-    ),
+    path(_("confirm-email/<str:code>/"), defect_views.confirm_email, name="defect_confirm_email"),
     # Wagtail's page serving comes last: it answers every other URL of the language.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

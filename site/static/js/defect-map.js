@@ -43,22 +43,7 @@
     const SVG = "http://www.w3.org/2000/svg";
     const DEFAULT_SPRITE = "/static/img/defect-categories.svg";
 
-    function el(tag, className, text) {
-        const element = document.createElement(tag);
-        if (className) { element.className = className; }
-        if (text !== undefined && text !== null) { element.textContent = text; }
-        return element;
-    }
-
-    function sameOriginUrl(url) {
-        if (!url || typeof url !== "string") { return null; }
-        try {
-            const parsed = new URL(url, window.location.href);
-            return parsed.origin === window.location.origin ? parsed.href : null;
-        } catch (error) {
-            return null;
-        }
-    }
+    const { readConfig, translator, el, sameOriginUrl, addBaseLayers } = window.RathausDefects;
 
     function clamp(value, low, high) { return Math.max(low, Math.min(high, value)); }
 
@@ -66,28 +51,14 @@
         if (mapElement.dataset.enhanced) { return; }
         mapElement.dataset.enhanced = "1";
         const L = window.L;
-        const configElement = document.getElementById(mapElement.dataset.configId || "defect-map-config");
-        let config = {};
-        try {
-            config = configElement ? JSON.parse(configElement.textContent) || {} : {};
-        } catch (error) {
-            config = {};
-        }
+        const config = readConfig(mapElement.dataset.configId);
         const strings = config.strings || {};
         const sprite = mapElement.dataset.spriteUrl || config.iconSprite || DEFAULT_SPRITE;
         const lang = document.documentElement.lang || config.lang || undefined;
         let countFormat;
         try { countFormat = new Intl.NumberFormat(lang); } catch (error) { countFormat = new Intl.NumberFormat(); }
 
-        function t(key, values) {
-            let text = typeof strings[key] === "string" && strings[key] ? strings[key] : DEFAULTS[key] || key;
-            if (values) {
-                text = text.replace(/\{(\w+)\}/g, function (match, name) {
-                    return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
-                });
-            }
-            return text;
-        }
+        const t = translator(strings, DEFAULTS);
 
         const filters = document.getElementById("defect-filters");
         let status = document.getElementById("defects-map-status");
@@ -111,20 +82,7 @@
         if (!mapElement.getAttribute("role")) { mapElement.setAttribute("role", "region"); }
         // A label written in the template (e.g. on a report's page) is more specific: keep it.
         if (!mapElement.getAttribute("aria-label")) { mapElement.setAttribute("aria-label", t("mapLabel")); }
-        L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }).addTo(map);
-        if (config.tiles) {
-            L.tileLayer(config.tiles, { attribution: config.attribution || "", maxZoom: 19 }).addTo(map);
-        }
-        if (config.boundary) {
-            try {
-                L.geoJSON(config.boundary, {
-                    interactive: false,
-                    style: function () {
-                        return { color: "#0b4f8a", weight: 3, opacity: 0.9, fill: false, dashArray: "8 6", interactive: false };
-                    },
-                }).addTo(map);
-            } catch (error) { /* a broken boundary must not cost the map */ }
-        }
+        addBaseLayers(L, map, config, t);
 
         // A report's own page: its place as a pin above the other reports (config "marker").
         if (Array.isArray(config.marker) && config.marker.length === 2

@@ -122,22 +122,7 @@
     const COUNTER_DELAY = 1000; // ms after the last keystroke before the counter is announced
     const METRES_PER_DEGREE = 111320;
 
-    function readConfig(form) {
-        const element = document.getElementById("defect-map-config");
-        if (!element) { return {}; }
-        try {
-            return JSON.parse(element.textContent) || {};
-        } catch (error) {
-            return {};
-        }
-    }
-
-    function el(tag, className, text) {
-        const element = document.createElement(tag);
-        if (className) { element.className = className; }
-        if (text !== undefined && text !== null) { element.textContent = text; }
-        return element;
-    }
+    const { readConfig, translator, el, sameOriginUrl, addBaseLayers } = window.RathausDefects;
 
     function round6(value) { return Math.round(value * 1e6) / 1e6; }
 
@@ -145,22 +130,11 @@
         return Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
     }
 
-    /** A link target is used only when it stays on this site. */
-    function sameOriginUrl(url) {
-        if (!url || typeof url !== "string") { return null; }
-        try {
-            const parsed = new URL(url, window.location.href);
-            return parsed.origin === window.location.origin ? parsed.href : null;
-        } catch (error) {
-            return null;
-        }
-    }
-
     function setup(form) {
         if (form.dataset.enhanced) { return; }
         form.dataset.enhanced = "1";
 
-        const config = readConfig(form);
+        const config = readConfig();
         const strings = config.strings || {};
         const lang = document.documentElement.lang || config.lang || undefined;
         let numberFormat;
@@ -173,15 +147,7 @@
             integerFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
         }
 
-        function t(key, values) {
-            let text = typeof strings[key] === "string" && strings[key] ? strings[key] : DEFAULTS[key] || key;
-            if (values) {
-                text = text.replace(/\{(\w+)\}/g, function (match, name) {
-                    return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
-                });
-            }
-            return text;
-        }
+        const t = translator(strings, DEFAULTS);
 
         const csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
         function csrfToken() { return csrfInput ? csrfInput.value : ""; }
@@ -564,20 +530,7 @@
                 keyboard: true,
                 zoomControl: false,
             });
-            L.control.zoom({ zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") }).addTo(map);
-            if (config.tiles) {
-                L.tileLayer(config.tiles, { attribution: config.attribution || "", maxZoom: 19 }).addTo(map);
-            }
-            if (config.boundary) {
-                try {
-                    L.geoJSON(config.boundary, {
-                        interactive: false,
-                        style: function () {
-                            return { color: "#0b4f8a", weight: 3, opacity: 0.9, fill: false, dashArray: "8 6", interactive: false };
-                        },
-                    }).addTo(map);
-                } catch (error) { /* a broken boundary must not cost the map */ }
-            }
+            addBaseLayers(L, map, config, t);
 
             if (!mapElement.getAttribute("role")) { mapElement.setAttribute("role", "region"); }
             if (!mapElement.getAttribute("aria-label")) { mapElement.setAttribute("aria-label", t("mapLabel")); }
