@@ -6,15 +6,17 @@ status history, the short-lived draft that keeps a form's photos across errors, 
 boundary setting, and the reporter page.
 """
 
+import hashlib
 import json
 import os
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -125,6 +127,25 @@ class DefectCategory(TranslatableMixin, index.Indexed, models.Model):
     elsewhere_phone = models.CharField(_("their phone"), max_length=40, blank=True)
     active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    department_digest = models.BooleanField(
+        _("daily digest"),
+        default=False,
+        help_text=_(
+            "Send the department one email a day with all new reports of this category "
+            "instead of one email per report."
+        ),
+    )
+    questions = models.JSONField(
+        _("extra questions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Questions reporters of this category answer, as a JSON list of objects with "
+            "code, label, datatype (string, number, text, singlevaluelist, multivaluelist), "
+            "required, and for lists values [{key, name}]. Other programs read them as an "
+            "Open311 service definition."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -274,6 +295,24 @@ class DefectReport(models.Model):
     # What the worker has already sent, so that a retried task never sends an email twice.
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     acknowledgement_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    department_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last status the reporter was told about by email (never the same one twice).
+    status_notified = models.CharField(max_length=20, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, db_index=True)
+    forwarded_to = models.CharField(_("forwarded to"), max_length=200, blank=True)
+    personal_data_removed_at = models.DateTimeField(
+        _("personal data removed"), null=True, blank=True
+    )
+    answers = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
+    source = models.CharField(_("sent through"), max_length=20, default="web")
+    api_key = models.ForeignKey(
+        "defect_reports.ApiKey",
+        verbose_name=_("API key"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
 
     class Meta:
         verbose_name = _("defect report")
@@ -308,15 +347,26 @@ class DefectReport(models.Model):
         """Change the status and record it in the history the citizen can follow."""
         self.status = status
         self.status_changed_at = timezone.now()
+        if status in self.OPEN_STATUSES:
+            self.closed_at = None
+        elif self.closed_at is None:
+            self.closed_at = self.status_changed_at
         if self.pk:
-            self.save(update_fields=["status", "status_changed_at", "updated_at"])
-        return DefectStatusChange.objects.create(
+            self.save(update_fields=["status", "status_changed_at", "closed_at", "updated_at"])
+        change = DefectStatusChange.objects.create(
             report=self,
             status=status,
             public_answer=public_answer,
             internal_note=internal_note,
             user=user,
         )
+        if self.pk and self.has_confirmed_email:
+            # The reporter hears of it in their language, by the worker, once per status.
+            from .tasks import send_status_email
+
+            report_id = self.pk
+            transaction.on_commit(lambda: send_status_email.enqueue(report_id))
+        return change
 
     def tracking_path(self) -> str:
         with translation.override(self.language):
@@ -343,6 +393,15 @@ class DefectPhoto(models.Model):
         _("shown publicly"),
         default=True,
         help_text=_("Shown on the public page once the report is released."),
+    )
+    redacted = models.FileField(
+        storage=private_storage, upload_to="defects/%Y/%m/redacted/", blank=True
+    )
+    redactions = models.JSONField(
+        _("blacked-out areas"),
+        default=list,
+        blank=True,
+        help_text=_("Rectangles [x, y, width, height] in the photo's pixels."),
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -388,6 +447,108 @@ class DefectStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.report.reference}: {self.get_status_display()}"
+
+
+class AnswerTemplate(TranslatableMixin, models.Model):
+    """A public answer staff often give ("The street light has been repaired."), chosen when
+    changing a report's status and edited before sending."""
+
+    title = models.CharField(_("title"), max_length=100)
+    status = models.CharField(
+        _("for status"),
+        max_length=20,
+        choices=DefectReport.Status.choices,
+        blank=True,
+        help_text=_("Offered first for this status; leave empty for every status."),
+    )
+    text = models.TextField(_("answer"), max_length=2000)
+
+    panels = [FieldPanel("title"), FieldPanel("status"), FieldPanel("text")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("answer template")
+        verbose_name_plural = _("answer templates")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class DefectTeam(models.Model):
+    """Which departments' reports a user group processes. Members of the group see and
+    change only those reports; editors without such a group see no reports at all."""
+
+    group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="defect_team",
+    )
+    departments = models.TextField(
+        _("departments"),
+        help_text=_(
+            "One per line, written as in the categories' 'responsible department'. "
+            "Write * for all departments."
+        ),
+    )
+
+    panels = [FieldPanel("group"), FieldPanel("departments")]
+
+    class Meta:
+        verbose_name = _("defect processing team")
+        verbose_name_plural = _("defect processing teams")
+
+    def __str__(self):
+        return self.group.name
+
+    def department_list(self) -> list[str]:
+        return [line.strip() for line in self.departments.splitlines() if line.strip()]
+
+
+class ApiKey(models.Model):
+    """A key for another program (an app, the state's portal) to create reports through
+    Open311. Only a hash of the key is stored; the key is shown once when it is created."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("Who uses this key."))
+    contact = models.EmailField(_("contact email"), blank=True)
+    prefix = models.CharField(max_length=8, editable=False, db_index=True)
+    key_hash = models.CharField(max_length=64, editable=False, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    requests_per_hour = models.PositiveIntegerField(_("requests per hour"), default=100)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("contact"),
+        FieldRowPanel([FieldPanel("active"), FieldPanel("requests_per_hour")]),
+    ]
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def set_new_key(self) -> str:
+        """Give the key a new secret and return it (to be shown once)."""
+        key = secrets.token_urlsafe(30)
+        self.prefix = key[:8]
+        self.key_hash = self.hash(key)
+        return key
+
+    @classmethod
+    def find(cls, key: str):
+        """The active API key with this secret, or None."""
+        if not key or len(key) > 200:
+            return None
+        return cls.objects.filter(key_hash=cls.hash(key), active=True).first()
 
 
 class DefectReportDraft(models.Model):

@@ -71,3 +71,27 @@ def send_acknowledgement(report_id: int) -> None:
 
 def _absolute(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@task()
+def send_status_email(report_id: int) -> None:
+    """Tell a reporter with a confirmed address that the status changed; once per status."""
+    with transaction.atomic():
+        report = (
+            DefectReport.objects.select_for_update().select_related("category").get(pk=report_id)
+        )
+        if not report.has_confirmed_email or report.status_notified == report.status:
+            return
+        answer = report.status_changes.filter(status=report.status).order_by("-pk").first()
+        subject, body = render_email(
+            "defect_reports/emails/status.txt",
+            {
+                "report": report,
+                "answer": answer.public_answer if answer else "",
+                "tracking_url": report.tracking_url(),
+            },
+            report.language,
+        )
+        EmailMessage(subject, body, None, [report.email]).send()
+        report.status_notified = report.status
+        report.save(update_fields=["status_notified"])

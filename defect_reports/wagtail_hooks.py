@@ -26,6 +26,13 @@ class DefectCategoryViewSet(SnippetViewSet):
 register_snippet(DefectCategoryViewSet)
 
 
+@hooks.register("register_admin_viewset")
+def register_api_keys():
+    from .open311.admin import api_key_viewset
+
+    return api_key_viewset
+
+
 @hooks.register("rathaus_home_teasers")
 def defect_reporter_teaser(request, page):
     """A "report a defect" box on the home page: the most common categories and the map."""

@@ -22,6 +22,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/services/search", services_views.api_search, name="services_api_search"),
     path("start/<int:pk>/", services_views.start_online, name="start_online"),
+    path("open311/v2/", include("defect_reports.open311.urls")),
     path("api/defects/reports.geojson", defect_views.api_reports, name="defects_api_reports"),
     path("api/defects/addresses", defect_views.api_addresses, name="defects_api_addresses"),
     path("api/defects/place", defect_views.api_place, name="defects_api_place"),

@@ -1,0 +1,3 @@
+"""Open311 GeoReport v2 endpoints under /open311/v2/."""
+
+urlpatterns = []
