@@ -889,10 +889,11 @@ def create_report(plan, categories, now):
     )
     if plan.contact:
         report.name, report.email = plan.contact
-        if plan.confirmed:
-            report.email_confirmed_at = created_at + timedelta(minutes=7)
-        # Marked as sent: demo reporters must never get mail from a worker.
+        # Marked as sent: demo reporters must never get mail from a worker. The address is
+        # confirmed only after the history below, so that no status change queues an email.
         report.confirmation_sent_at = report.acknowledgement_sent_at = created_at
+    # The department has seen the demo reports: no notification, no digest, no catching up.
+    report.department_notified_at = created_at
     report.save()
 
     times = []
@@ -934,7 +935,14 @@ def create_report(plan, categories, now):
         change.created_at = moment
     DefectStatusChange.objects.bulk_update(changes, ["created_at"])
     DefectReport.objects.filter(pk=report.pk).update(
-        status_changed_at=step, updated_at=step, released_at=times[0] if times else None
+        status_changed_at=step,
+        updated_at=step,
+        released_at=times[0] if times else None,
+        # Told of its last status already, as far as the worker is concerned.
+        status_notified=report.status,
+        email_confirmed_at=created_at + timedelta(minutes=7)
+        if plan.contact and plan.confirmed
+        else None,
     )
 
     for order, (scene, seed_) in enumerate(plan.photos):

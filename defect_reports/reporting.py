@@ -153,10 +153,14 @@ def send_report(draft: DefectReportDraft) -> DefectReport:
 
 
 def _after_sending(report_id: int) -> None:
-    from .tasks import make_thumbnails, send_confirmation_email
+    """Background work for a committed report: thumbnails, the reporter's confirmation email
+    and the department's notification (which waits for the daily digest if its category
+    asks for one)."""
+    from .tasks import make_thumbnails, send_confirmation_email, send_department_notification
 
     make_thumbnails.enqueue(report_id)
     send_confirmation_email.enqueue(report_id)
+    send_department_notification.enqueue(report_id)
 
 
 # --- Email confirmation (double opt-in) ---------------------------------------------------

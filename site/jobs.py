@@ -20,6 +20,9 @@ SCHEDULES = {
     "publish_scheduled": ("rathaus.jobs.publish_scheduled", 5),
     "forget_old_searches": ("rathaus.jobs.forget_old_searches", 24 * 60),
     "delete_expired_report_drafts": ("defect_reports.reporting.delete_expired_drafts", 60),
+    "send_department_digests": ("defect_reports.tasks.send_department_digests", 24 * 60),
+    "send_missed_report_notifications": ("defect_reports.tasks.send_missed_notifications", 60),
+    "apply_defect_retention": ("defect_reports.retention.apply_retention", 24 * 60),
 }
 
 

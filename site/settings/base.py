@@ -239,6 +239,13 @@ DEFECT_REPORTS = {
     # The public map clusters when a view holds more reports than this.
     "CLUSTER_ABOVE": env.int("DEFECT_CLUSTER_ABOVE", default=300),
 }
+# Retention (run daily by the queue): contact data and photos that were never public go this
+# many days after a report was closed; unconfirmed email addresses this many days after sending.
+DEFECT_RETENTION = {
+    "PERSONAL_DATA_DAYS": env.int("DEFECT_PERSONAL_DATA_DAYS", default=90),
+    "UNRELEASED_PHOTOS_DAYS": env.int("DEFECT_UNRELEASED_PHOTOS_DAYS", default=90),
+    "UNCONFIRMED_EMAIL_DAYS": env.int("DEFECT_UNCONFIRMED_EMAIL_DAYS", default=7),
+}
 # Map tiles: any XYZ tile server; the attribution is shown on every map.
 TILE_SERVER_URL = env("TILE_SERVER_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TILE_ATTRIBUTION = env(
