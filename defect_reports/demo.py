@@ -569,10 +569,58 @@ def seed(stdout):
     seed_boundary()
     seed_page(de, en)
     created, photo_count = seed_reports(categories)
+    seed_processing(de, en)
     stdout.write(
         f"Defect reporter: {len(categories)} categories, {addresses:,} addresses, "
         f"{created} new reports with {photo_count} photos."
     )
+
+
+#: Extra questions of some categories, in German and English (also Open311 definitions).
+QUESTIONS = {
+    "strassenbeleuchtung": (
+        [
+            {
+                "code": "zustand",
+                "label": "Was ist mit der Laterne?",
+                "datatype": "singlevaluelist",
+                "required": True,
+                "values": [
+                    {"key": "aus", "name": "Sie leuchtet nicht"},
+                    {"key": "flackert", "name": "Sie flackert"},
+                    {"key": "tagsueber", "name": "Sie brennt tagsüber"},
+                    {"key": "beschaedigt", "name": "Der Mast ist beschädigt"},
+                ],
+            },
+            {
+                "code": "mastnummer",
+                "label": "Nummer am Mast (falls lesbar)",
+                "datatype": "string",
+                "required": False,
+            },
+        ],
+        [
+            {
+                "code": "zustand",
+                "label": "What is wrong with the light?",
+                "datatype": "singlevaluelist",
+                "required": True,
+                "values": [
+                    {"key": "aus", "name": "It is out"},
+                    {"key": "flackert", "name": "It flickers"},
+                    {"key": "tagsueber", "name": "It is on during the day"},
+                    {"key": "beschaedigt", "name": "The post is damaged"},
+                ],
+            },
+            {
+                "code": "mastnummer",
+                "label": "Number on the post (if you can read it)",
+                "datatype": "string",
+                "required": False,
+            },
+        ],
+    ),
+}
 
 
 def seed_categories(de, en):
@@ -606,7 +654,9 @@ def fill_category(instance, category, language):
     instance.icon = category.icon
     instance.group = category.group[language]
     instance.kind = category.kind
-    instance.department = department_en if language else department
+    # The office's name stays the same in every language: processing teams match on it.
+    instance.department = department
+    instance.questions = QUESTIONS.get(category.code, ([], []))[language]
     instance.department_email = f"{mailbox}@musterstadt.example"
     if category.elsewhere:
         instance.elsewhere_name = category.elsewhere["name"][language]
@@ -1092,3 +1142,78 @@ SCENES = {
     "tree": _tree,
     "bench": _bench,
 }
+
+
+#: Answers staff often give, in German and English: (title, status, text).
+ANSWER_TEMPLATES = [
+    (
+        ("Wir kümmern uns", "We are on it"),
+        DefectReport.Status.IN_PROGRESS,
+        (
+            "Vielen Dank für Ihre Meldung. Wir haben sie an den Bauhof gegeben; er kümmert sich "
+            "in den nächsten Tagen darum.",
+            "Thank you for your report. We have passed it on to the works depot, who will see to "
+            "it in the next few days.",
+        ),
+    ),
+    (
+        ("Erledigt", "Done"),
+        DefectReport.Status.RESOLVED,
+        (
+            "Der Mangel ist behoben. Vielen Dank, dass Sie uns darauf hingewiesen haben.",
+            "The defect has been repaired. Thank you for telling us.",
+        ),
+    ),
+    (
+        ("Schon gemeldet", "Already reported"),
+        DefectReport.Status.DUPLICATE,
+        (
+            "Dieser Mangel wurde schon gemeldet und ist bei uns in Bearbeitung.",
+            "This defect has already been reported and we are working on it.",
+        ),
+    ),
+    (
+        ("Nicht zuständig", "Not our responsibility"),
+        DefectReport.Status.FORWARDED,
+        (
+            "Hierfür ist die Stadt nicht zuständig. Wir haben Ihre Meldung an die zuständige "
+            "Stelle weitergegeben.",
+            "The town is not responsible for this. We have passed your report on to the "
+            "authority that is.",
+        ),
+    ),
+]
+
+
+def seed_processing(de, en):
+    """Answer templates in both languages and a processing team for the civil engineering
+    office (a group that may process, but not see reporters' contact data)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .models import AnswerTemplate, DefectTeam
+
+    for (title, title_en), status, (text, text_en) in ANSWER_TEMPLATES:
+        german = AnswerTemplate.objects.filter(locale=de, title=title).first()
+        if german is None:
+            german = AnswerTemplate.objects.create(locale=de, title=title, status=status, text=text)
+        if german.get_translation_or_none(en) is None:
+            english = german.copy_for_translation(en)
+            english.title, english.text = title_en, text_en
+            english.save()
+    group, created = Group.objects.get_or_create(name="Mängelmelder Tiefbauamt")
+    if created:
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label__in=["wagtailadmin", "defect_reports"],
+                codename__in=[
+                    "access_admin",
+                    "view_defectreport",
+                    "change_defectreport",
+                    "view_answertemplate",
+                ],
+            )
+        )
+    DefectTeam.objects.get_or_create(
+        group=group,
+        defaults={"departments": "\n".join([TIEFBAU[0], LIGHTING[0], DRAINAGE[0]])},
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import geo, places
 from .models import DefectCategory
 from .photos import ACCEPT_ATTRIBUTE
+from .questions import questions
 
 PHONE = re.compile(r"^[+()\d][\d\s()/\-.]{4,38}$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -26,6 +27,38 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+def question_field(question: dict) -> forms.Field:
+    """A form field for one extra question of a category (see defect_reports.questions)."""
+    options = {"label": question["label"], "required": False}
+    if question.get("datatype_description"):
+        options["help_text"] = question["datatype_description"]
+    datatype = question["datatype"]
+    choices = [(value["key"], value["name"] or value["key"]) for value in question["values"]]
+    if datatype == "singlevaluelist":
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
+    if datatype == "multivaluelist":
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **options
+        )
+    if datatype == "number":
+        return forms.FloatField(widget=forms.NumberInput(attrs={"step": "any"}), **options)
+    if datatype == "datetime":
+        return forms.DateTimeField(
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), **options
+        )
+    if datatype == "text":
+        return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **options)
+    return forms.CharField(max_length=500, **options)
+
+
+class QuestionGroup:
+    """The extra questions of one category, as bound fields for the template."""
+
+    def __init__(self, category, fields):
+        self.category = category
+        self.fields = fields
 
 
 class DefectReportForm(forms.Form):
@@ -98,6 +131,12 @@ class DefectReportForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.questions = {}  # field name → (category pk, question)
+        for category in self.fields["category"].queryset:
+            for question in questions(category):
+                name = f"q{category.pk}_{question['code']}"
+                self.fields[name] = question_field(question)
+                self.questions[name] = (category.pk, question)
         self.fields["photos"].help_text = _(
             "Up to %(count)d photos (JPEG, PNG, WebP or HEIC), each at most %(size)d MB. We "
             "remove the place and camera data stored in them before saving."
@@ -132,8 +171,35 @@ class DefectReportForm(forms.Form):
     def clean_name(self):
         return CONTROL_CHARACTERS.sub("", self.cleaned_data["name"]).strip()
 
+    @property
+    def question_groups(self) -> list[QuestionGroup]:
+        groups = {}
+        for name, (category_pk, _question) in self.questions.items():
+            groups.setdefault(category_pk, []).append(self[name])
+        categories = {c.pk: c for c in self.fields["category"].queryset}
+        return [QuestionGroup(categories[pk], fields) for pk, fields in groups.items()]
+
+    def _clean_answers(self, data):
+        """The chosen category's answers by question code; required ones must be there."""
+        category = data.get("category")
+        data["answers"] = {}
+        if category is None:
+            return
+        for name, (category_pk, question) in self.questions.items():
+            if category_pk != category.pk or name in self.errors:
+                continue
+            value = data.get(name)
+            if value in (None, "", []):
+                if question["required"]:
+                    self.add_error(name, _("Please answer this question."))
+                continue
+            data["answers"][question["code"]] = (
+                value.isoformat() if hasattr(value, "isoformat") else value
+            )
+
     def clean(self):
         data = super().clean()
+        self._clean_answers(data)
         if data.get("website"):
             raise forms.ValidationError(
                 _(
@@ -214,10 +280,13 @@ class DefectReportForm(forms.Form):
             "email": data.get("email", ""),
             "phone": data.get("phone", ""),
             "place_from_photo": self.place_from_photo,
+            "answers": data.get("answers", {}),
         }
 
     @staticmethod
     def initial_from_draft(draft) -> dict:
         data = dict(draft.data)
         data.pop("place_from_photo", None)
+        for code, value in data.pop("answers", {}).items():
+            data[f"q{data.get('category')}_{code}"] = value
         return data

@@ -108,7 +108,15 @@ class DefectCategory(TranslatableMixin, index.Indexed, models.Model):
     keywords = models.CharField(
         _("keywords"), max_length=300, blank=True, help_text=_("Comma-separated.")
     )
-    department = models.CharField(_("responsible department"), max_length=150, blank=True)
+    department = models.CharField(
+        _("responsible department"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "The office's name, the same in every language: processing teams are given "
+            "their departments by this name."
+        ),
+    )
     department_email = models.EmailField(_("department's email"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPORT)
     elsewhere_name = models.CharField(
@@ -155,6 +163,8 @@ class DefectCategory(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("hint"),
         FieldPanel("keywords"),
         FieldRowPanel([FieldPanel("department"), FieldPanel("department_email")]),
+        FieldPanel("department_digest"),
+        FieldPanel("questions", classname="collapsed"),
         MultiFieldPanel(
             [
                 FieldPanel("kind"),
@@ -184,6 +194,7 @@ class DefectCategory(TranslatableMixin, index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
+        self.clean_questions()
         if self.kind == self.Kind.ELSEWHERE and not (self.elsewhere_name or self.elsewhere_text):
             raise ValidationError(
                 {
@@ -192,6 +203,36 @@ class DefectCategory(TranslatableMixin, index.Indexed, models.Model):
                     )
                 }
             )
+
+    QUESTION_TYPES = ["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+
+    def clean_questions(self):
+        """Each extra question needs a code, a label and a known datatype; lists need values."""
+        if not isinstance(self.questions, list):
+            raise ValidationError({"questions": _("Write a JSON list of questions.")})
+        codes = set()
+        for position, question in enumerate(self.questions, start=1):
+            problem = None
+            if (
+                not isinstance(question, dict)
+                or not question.get("code")
+                or not question.get("label")
+            ):
+                problem = _("needs a code and a label")
+            elif question.get("datatype", "string") not in self.QUESTION_TYPES:
+                problem = _("has an unknown datatype")
+            elif question["code"] in codes:
+                problem = _("uses a code twice")
+            elif question.get("datatype", "").endswith("valuelist") and not question.get("values"):
+                problem = _("is a list without values")
+            if problem:
+                raise ValidationError(
+                    {
+                        "questions": _("Question %(number)d %(problem)s.")
+                        % {"number": position, "problem": problem}
+                    }
+                )
+            codes.add(question["code"])
 
     @property
     def handled_elsewhere(self) -> bool:
@@ -375,6 +416,16 @@ class DefectReport(models.Model):
     def tracking_url(self) -> str:
         return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.tracking_path()
 
+    def public_history(self) -> list["DefectStatusChange"]:
+        """The history citizens see: each new status and each public answer; steps that only
+        added an internal note are left out."""
+        history, status = [], None
+        for change in self.status_changes.order_by("created_at", "pk"):
+            if change.status != status or change.public_answer:
+                history.append(change)
+            status = change.status
+        return history
+
     def public_photos(self):
         return [photo for photo in self.photos.all() if photo.is_public]
 
@@ -415,10 +466,13 @@ class DefectPhoto(models.Model):
         return f"{self.report.reference} #{self.sort_order + 1}"
 
     def can_be_seen_by(self, user) -> bool:
-        """Released, shown photos are public; staff who process reports see every photo."""
+        """Released, shown photos are public; staff of the report's department (see
+        permissions.py) see every photo of the reports they process."""
         if self.is_public and self.report.released:
             return True
-        return bool(user and user.is_active and user.has_perm("defect_reports.view_defectreport"))
+        from .permissions import can_see_report
+
+        return can_see_report(user, self.report)
 
 
 class DefectStatusChange(models.Model):

@@ -17,6 +17,7 @@ from . import places, reporting
 from .forms import DefectReportForm
 from .models import DefectCategory, DefectReport, DefectReportDraft
 from .photos import PhotoError
+from .questions import answer_lines
 from .views import (
     category_names,
     map_config,
@@ -160,6 +161,7 @@ def review(page, request, token):
             "data": data,
             "category": category,
             "draft_photos": list(draft.photos.all()),
+            "answers": answer_lines(category, data.get("answers", {})),
             "nearby": nearby,
             "error": error,
             "change_url": page.url + "?draft=" + draft.token,
@@ -208,7 +210,7 @@ def public_report(page, request, reference):
         released=True,
     )
     names = category_names(page.locale.language_code)
-    history = [change for change in report.status_changes.order_by("created_at", "pk")]
+    history = report.public_history()
     return _render(
         page,
         request,

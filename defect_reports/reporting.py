@@ -130,6 +130,7 @@ def send_report(draft: DefectReportDraft) -> DefectReport:
             name=data.get("name", ""),
             email=data.get("email", ""),
             phone=data.get("phone", ""),
+            answers=data.get("answers", {}),
         )
         report.status_changes.create(status=report.status)
         for order, draft_photo in enumerate(draft.photos.all()):

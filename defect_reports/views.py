@@ -136,7 +136,7 @@ def _private(response):
 def tracking(request, token):
     """The reporter's private page: status, history and the town's public answers."""
     report = get_object_or_404(DefectReport.objects.select_related("category"), token=token[:40])
-    history = list(report.status_changes.order_by("created_at", "pk"))
+    history = report.public_history()
     names = category_names(translation.get_language())
     public_page = None
     if report.released:
@@ -176,13 +176,33 @@ def confirm_email(request, code):
 
 def photo(request, pk, size="full"):
     """A report's photo: only when it is released and shown, or for staff who process reports.
-    Everything else, including photos that do not exist, is a 404."""
-    item = DefectPhoto.objects.select_related("report").filter(pk=pk).first()
+    Everything else, including photos that do not exist, is a 404.
+
+    The public only ever gets the blacked-out copy of a photo with blacked-out areas (and the
+    thumbnail, which is made from it). Staff get the original, or with ``?redacted=1`` what the
+    public sees; their answers are never stored by shared caches."""
+    from .permissions import can_see_report
+
+    item = DefectPhoto.objects.select_related("report__category").filter(pk=pk).first()
     if item is None or not item.can_be_seen_by(request.user):
         raise Http404
-    file = item.thumbnail if size == "thumb" and item.thumbnail else item.image
-    response = FileResponse(file.open("rb"), content_type="image/jpeg")
-    if item.is_public and item.report.released:
+    staff = can_see_report(request.user, item.report)
+    public_version = not staff or request.GET.get("redacted") == "1"
+    if size == "thumb" and item.thumbnail:
+        file = item.thumbnail
+    elif not public_version:
+        file = item.image
+    elif item.redactions:
+        if not item.redacted:
+            raise Http404  # never the original in its place
+        file = item.redacted
+    else:
+        file = item.image
+    try:
+        response = FileResponse(file.open("rb"), content_type="image/jpeg")
+    except FileNotFoundError:
+        raise Http404 from None
+    if item.is_public and item.report.released and not staff:
         patch_cache_control(response, public=True, max_age=3600)
     else:
         patch_cache_control(response, private=True, no_store=True)

@@ -2,6 +2,7 @@
 fuzzed by the test suite. Every resource exists as .json and .xml; the JSON variants carry
 the response schemas, the XML ones the same data as the specification's XML."""
 
+from ..questions import DATATYPES
 from . import services
 
 STRING = {"type": "string"}
@@ -63,7 +64,7 @@ SCHEMAS = {
                     {
                         "variable": {"type": "boolean"},
                         "code": STRING,
-                        "datatype": {"type": "string", "enum": sorted(services.DATATYPES)},
+                        "datatype": {"type": "string", "enum": sorted(DATATYPES)},
                         "required": {"type": "boolean"},
                         "datatype_description": NULLABLE_STRING,
                         "order": {"type": "integer", "minimum": 1},

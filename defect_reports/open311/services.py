@@ -27,10 +27,9 @@ from home.models import TownSettings
 from .. import geo, places, reporting
 from ..forms import CONTROL_CHARACTERS, PHONE
 from ..models import ApiKey, DefectCategory, DefectPhoto, DefectReport
+from ..questions import questions
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-DATATYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
-LIST_DATATYPES = {"singlevaluelist", "multivaluelist"}
 DESCRIPTION_MAX = 4000
 # GET requests: the specification's default span, and the page/page_size extension.
 DEFAULT_SPAN = timedelta(days=90)
@@ -121,35 +120,6 @@ def service(category: DefectCategory) -> dict:
         "keywords": category.keywords,
         "group": category.group,
     }
-
-
-def questions(category: DefectCategory) -> list[dict]:
-    """The category's extra questions, tidied: entries without a code are skipped, unknown
-    datatypes read as string, list values as [{key, name}]."""
-    tidy = []
-    raw = category.questions if isinstance(category.questions, list) else []
-    for entry in raw:
-        if not isinstance(entry, dict) or not str(entry.get("code") or "").strip():
-            continue
-        datatype = entry.get("datatype") if entry.get("datatype") in DATATYPES else "string"
-        values = []
-        if datatype in LIST_DATATYPES:
-            for value in entry.get("values") or []:
-                if isinstance(value, dict) and "key" in value:
-                    values.append({"key": str(value["key"]), "name": str(value.get("name", ""))})
-                elif isinstance(value, str | int | float):
-                    values.append({"key": str(value), "name": str(value)})
-        tidy.append(
-            {
-                "code": str(entry["code"]).strip(),
-                "label": str(entry.get("label") or entry.get("description") or entry["code"]),
-                "datatype": datatype,
-                "required": bool(entry.get("required")),
-                "datatype_description": entry.get("datatype_description") or None,
-                "values": values,
-            }
-        )
-    return tidy
 
 
 def service_definition(category: DefectCategory) -> dict:

@@ -246,6 +246,9 @@ DEFECT_RETENTION = {
     "UNRELEASED_PHOTOS_DAYS": env.int("DEFECT_UNRELEASED_PHOTOS_DAYS", default=90),
     "UNCONFIRMED_EMAIL_DAYS": env.int("DEFECT_UNCONFIRMED_EMAIL_DAYS", default=7),
 }
+# Open311: how long a media_url download may take, and private networks it may still use.
+OPEN311_MEDIA_URL_TIMEOUT = env.int("OPEN311_MEDIA_URL_TIMEOUT", default=10)
+OPEN311_MEDIA_URL_ALLOWED_NETWORKS = env.list("OPEN311_MEDIA_URL_ALLOWED_NETWORKS", default=[])
 # Map tiles: any XYZ tile server; the attribution is shown on every map.
 TILE_SERVER_URL = env("TILE_SERVER_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TILE_ATTRIBUTION = env(

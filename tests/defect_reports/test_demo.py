@@ -236,3 +236,14 @@ def test_no_other_open_report_is_close_to_the_rathaus():
     """Tests and demonstrations at Marktplatz 1 start with nothing reported within 50 m."""
     for category in DefectCategory.objects.filter(kind=DefectCategory.Kind.REPORT):
         assert places.nearby_open_reports(category, *MARKTPLATZ) == []
+
+
+def test_demo_has_answer_templates_and_a_processing_team(de, en):
+    from defect_reports.models import AnswerTemplate, DefectTeam
+
+    german = AnswerTemplate.objects.filter(locale=de)
+    assert german.count() >= 4
+    assert all(template.get_translation_or_none(en) for template in german)
+    team = DefectTeam.objects.get(group__name="Mängelmelder Tiefbauamt")
+    assert "Tiefbauamt" in team.department_list()
+    assert not team.group.permissions.filter(codename="view_personal_data").exists()

@@ -449,7 +449,7 @@ def test_forwarded_and_duplicate_reports_say_so(client, pothole_de):
     duplicate.set_status("duplicate")
     data = {
         item["service_request_id"]: item
-        for item in as_json(get(client, "requests.json", bbox=HERE))
+        for item in as_json(get(client, "requests.json", bbox=HERE, lang="en"))
     }
     assert data[forwarded.reference]["status"] == "closed"
     assert data[forwarded.reference]["service_notice"] == "Forwarded to Landratsamt, Straßenbauamt."
@@ -528,7 +528,7 @@ def test_date_range_defaults_to_the_latest_90_days(client, pothole_de):
     ],
 )
 def test_invalid_filters_are_400_in_the_error_format(client, fmt, params, message):
-    assert_errors(get(client, f"requests.{fmt}", **params), 400, fmt, message)
+    assert_errors(get(client, f"requests.{fmt}", lang="en", **params), 400, fmt, message)
 
 
 def test_pages_newest_first(client, pothole_de):
@@ -707,8 +707,9 @@ def test_post_with_an_address(client, key):
     ],
 )
 def test_post_refusals(client, key, fmt, data, status, message):
+    """Each refusal names its problem (asked in English: the messages' source language)."""
     before = DefectReport.objects.count()
-    assert_errors(post(client, key[1], fmt=fmt, **data), status, fmt, message)
+    assert_errors(post(client, key[1], fmt=fmt, lang="en", **data), status, fmt, message)
     assert DefectReport.objects.count() == before
 
 

@@ -419,3 +419,30 @@ def test_thumbnails_are_made_after_commit(
     assert stored.thumbnail
     with stored.thumbnail.open("rb") as file:
         assert max(Image.open(file).size) <= 480
+
+
+def test_a_categorys_extra_questions_are_asked_and_kept(client, reporter_de, de):
+    from defect_reports.models import DefectCategory
+
+    lantern = DefectCategory.objects.get(locale=de, code="strassenbeleuchtung")
+    field = f"q{lantern.pk}_zustand"
+    page = client.get(reporter_de.url).content.decode()
+    assert f'name="{field}"' in page and "Was ist mit der Laterne?" in page
+
+    # The required answer is missing: a clear message, nothing else lost.
+    missing = post_form(client, reporter_de, form_data(lantern))
+    assert missing.status_code == 400
+    assert "Bitte beantworten Sie diese Frage." in missing.content.decode()
+
+    answered = form_data(lantern, **{field: "flackert", f"q{lantern.pk}_mastnummer": "14-027"})
+    token = review_token(post_form(client, reporter_de, answered))
+    review = client.get(reporter_de.get_url() + reporter_de.subpage_path("review", token))
+    assert "Sie flackert" in review.content.decode() and "14-027" in review.content.decode()
+    send(client, reporter_de, token)
+    report = DefectReport.objects.get(description__startswith="Testmeldung 4711")
+    assert report.answers == {"zustand": "flackert", "mastnummer": "14-027"}
+
+
+def test_questions_of_another_category_are_not_required(client, reporter_de, pothole_de):
+    token = review_token(post_form(client, reporter_de, form_data(pothole_de)))
+    assert DefectReportDraft.objects.get(token=token).data["answers"] == {}

@@ -417,3 +417,18 @@ def test_the_form_uses_the_boundary_set(client, reporter_de, pothole_de, boundar
     response = client.post(reporter_de.url, form_data(pothole_de))
     assert response.status_code == 400
     assert "außerhalb" in response.content.decode()
+
+
+def test_a_step_with_only_an_internal_note_is_not_shown_to_citizens(client, pothole_de):
+    report = DefectReport.objects.create(
+        category=pothole_de, description="Loch", latitude=51.056, longitude=12.556
+    )
+    report.status_changes.create(status=report.status)
+    report.release(answer="Wir sehen es uns an.")
+    report.set_status(DefectReport.Status.RELEASED, internal_note="Bauhof anrufen")
+    report.set_status(DefectReport.Status.IN_PROGRESS)
+    shown = [(change.status, change.public_answer) for change in report.public_history()]
+    assert shown == [("new", ""), ("released", "Wir sehen es uns an."), ("in_progress", "")]
+    page = client.get(f"/de/meldung/{report.token}/").content.decode()
+    assert page.count('class="status-badge status-released"') == 1
+    assert "Bauhof anrufen" not in page

@@ -380,14 +380,26 @@
             }
         }
 
+        // Extra questions: only the chosen category's group is shown (without JS all are,
+        // each headed with its category).
+        const questionGroups = Array.prototype.slice.call(form.querySelectorAll("[data-questions-for]"));
+        function updateQuestions() {
+            const chosen = checkedCategory();
+            questionGroups.forEach(function (group) {
+                group.hidden = group.dataset.questionsFor !== chosen;
+            });
+        }
+
         radios.forEach(function (radio) {
             radio.addEventListener("change", function () {
+                updateQuestions();
                 updateElsewhere(true);
                 if (!(radio.checked && radio.dataset.elsewhere === "1")) { clearStepError("category"); }
                 if (point) { schedulePlaceCheck(null); }
             });
         });
         updateElsewhere(false);
+        updateQuestions();
 
         // ----------------------------------------------------------------------------------
         // Place: the point, the map, the place check and the reports nearby
