@@ -421,8 +421,9 @@ class ReportWorkflowForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=gettext_lazy(
-            "Sent to the reporter if they confirmed their email address, and shown on the "
-            "public page once the report is released. Never write personal data here."
+            "Shown on the reporter's page and, once the report is released, on the public "
+            "page; emailed with a new status to a reporter who confirmed their address. "
+            "Never write personal data here."
         ),
     )
     internal_note = forms.CharField(
@@ -490,13 +491,18 @@ class ReportWorkflowForm(forms.Form):
         reference = self.cleaned_data["duplicate_of"].strip().upper()
         if not reference:
             return None
-        original = DefectReport.objects.filter(reference=reference).first()
+        original = permissions.reports_for(self.user).filter(reference=reference).first()
         if original is None:
             raise forms.ValidationError(
                 _("There is no report with the reference %(reference)s.") % {"reference": reference}
             )
         if original.pk == self.report.pk:
             raise forms.ValidationError(_("A report cannot be a duplicate of itself."))
+        if original.duplicate_of_id is not None and original.duplicate_of_id != self.report.pk:
+            raise forms.ValidationError(
+                _("%(reference)s is itself a duplicate. Please give its original instead.")
+                % {"reference": reference}
+            )
         if original.duplicate_of_id == self.report.pk:
             raise forms.ValidationError(
                 _("%(reference)s is already marked as a duplicate of this report.")

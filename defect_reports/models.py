@@ -386,6 +386,7 @@ class DefectReport(models.Model):
 
     def set_status(self, status, *, user=None, public_answer="", internal_note=""):
         """Change the status and record it in the history the citizen can follow."""
+        status_changed = status != self.status
         self.status = status
         self.status_changed_at = timezone.now()
         if status in self.OPEN_STATUSES:
@@ -401,7 +402,7 @@ class DefectReport(models.Model):
             internal_note=internal_note,
             user=user,
         )
-        if self.pk and self.has_confirmed_email:
+        if self.pk and self.has_confirmed_email and status_changed and status != self.Status.NEW:
             # The reporter hears of it in their language, by the worker, once per status.
             from .tasks import send_status_email
 

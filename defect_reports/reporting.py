@@ -142,6 +142,8 @@ def send_report(draft: DefectReportDraft) -> DefectReport:
                 width=draft_photo.width,
                 height=draft_photo.height,
                 sort_order=order,
+                # Shown only after staff looked at it (and blacked out faces or plates).
+                is_public=False,
             )
         # The draft keeps only the report's key (for a second click) until the daily cleanup.
         for draft_photo in draft.photos.all():

@@ -32,7 +32,14 @@ from .models import DefectPhoto, DefectReport, DefectReportDraft
 logger = logging.getLogger("rathaus.retention")
 
 #: The steps, in the order they run and report.
-STEPS = ("personal_data", "unconfirmed_emails", "photos_deleted", "originals_replaced", "drafts")
+STEPS = (
+    "personal_data",
+    "unconfirmed_emails",
+    "photos_deleted",
+    "originals_replaced",
+    "drafts",
+    "failed_tasks",
+)
 
 HAS_PERSONAL_DATA = ~Q(name="") | ~Q(email="") | ~Q(phone="") | Q(email_confirmed_at__isnull=False)
 
@@ -137,6 +144,29 @@ def replace_originals(now: datetime) -> int:
     return count
 
 
+def failed_tasks_due(now):
+    """Failed runs of the defect reporter's tasks kept by django-q2: their error text can
+    name a recipient's address, so they go after the unconfirmed-email period."""
+    from django_q.models import Task
+
+    failed = Task.objects.filter(
+        success=False,
+        func="rathaus.tasks.run_django_task",
+        stopped__lt=now - period("UNCONFIRMED_EMAIL_DAYS"),
+    )
+    ours = [
+        task.pk
+        for task in failed.only("id", "args")
+        if task.args and str(task.args[0]).startswith("defect_reports.")
+    ]
+    return Task.objects.filter(pk__in=ours)
+
+
+def delete_failed_tasks(now) -> int:
+    deleted, _by_model = failed_tasks_due(now).delete()
+    return deleted
+
+
 def apply_retention(dry_run: bool = False, now: datetime | None = None) -> dict[str, int]:
     """Remove everything that is due; with ``dry_run`` only count it. Returns the counts by
     step (see STEPS). Run daily by django-q2's scheduler."""
@@ -148,6 +178,7 @@ def apply_retention(dry_run: bool = False, now: datetime | None = None) -> dict[
             "photos_deleted": photos_to_delete(now).count(),
             "originals_replaced": originals_to_replace(now).count(),
             "drafts": DefectReportDraft.expired().count(),
+            "failed_tasks": failed_tasks_due(now).count(),
         }
     counts = {
         "personal_data": remove_personal_data(now),
@@ -155,13 +186,14 @@ def apply_retention(dry_run: bool = False, now: datetime | None = None) -> dict[
         "photos_deleted": delete_photos(now),
         "originals_replaced": replace_originals(now),
         "drafts": reporting.delete_expired_drafts(),
+        "failed_tasks": delete_failed_tasks(now),
     }
     logger.info(
         "Retention: personal data removed from %(personal_data)d reports, "
         "%(unconfirmed_emails)d unconfirmed email addresses removed, "
         "%(photos_deleted)d unreleased photos deleted, "
         "%(originals_replaced)d originals replaced by their blacked-out version, "
-        "%(drafts)d expired drafts deleted",
+        "%(drafts)d expired drafts deleted, %(failed_tasks)d failed email tasks deleted",
         counts,
     )
     return counts

@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -240,12 +240,8 @@ def department_item(report: DefectReport) -> dict:
 
 
 def admin_url(report: DefectReport) -> str:
-    """The report in Wagtail's admin, or the admin's start page if that view is not there."""
-    try:
-        path = reverse("defect_reports:edit", args=[report.pk])
-    except NoReverseMatch:
-        path = "/admin/"
-    return _absolute(path)
+    """The report's processing page in Wagtail's admin."""
+    return _absolute(reverse("defect_reports:edit", args=[report.pk]))
 
 
 # --- Catching up --------------------------------------------------------------------------

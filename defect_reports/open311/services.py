@@ -639,6 +639,7 @@ def create_report(new: NewRequest, key: ApiKey, language: str) -> DefectReport:
                 width=photo.width,
                 height=photo.height,
                 sort_order=order,
+                is_public=False,  # like the web form's: public only once staff released it
             )
         report_id = report.pk
         transaction.on_commit(lambda: reporting._after_sending(report_id))

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.conf import Conf
@@ -123,10 +123,8 @@ def test_a_new_report_is_sent_to_its_department_once_without_personal_data(
     assert f"{MARKTPLATZ[0]:.6f}, {MARKTPLATZ[1]:.6f}" in email.body
     assert re.search(r": 1\n", email.body)  # one photo
     assert "Neu" in email.body  # the status, in the staff's language
-    try:
-        admin_path = reverse("defect_reports:edit", args=[report.pk])
-    except NoReverseMatch:
-        admin_path = "/admin/"
+    admin_path = f"/admin/defect-reports/edit/{report.pk}/"
+    assert reverse("defect_reports:edit", args=[report.pk]) == admin_path
     assert settings.WAGTAILADMIN_BASE_URL.rstrip("/") + admin_path in email.body
     for value in ERIKA.values():
         assert value not in text
@@ -442,3 +440,22 @@ def test_seeding_the_demo_mails_nobody(django_capture_on_commit_callbacks):
         assert tasks.send_department_digests() == 0
         assert tasks.send_missed_notifications() == 0
     assert mail.outbox == []
+
+
+def test_only_a_new_status_is_emailed(pothole_de, django_capture_on_commit_callbacks):
+    """A note on a new report, or another step in the same status, sends the reporter
+    nothing; the next status does."""
+    report = confirmed(pothole_de)
+    with django_capture_on_commit_callbacks(execute=True):
+        report.set_status(DefectReport.Status.NEW, internal_note="Bauhof fragen")
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        report.set_status(DefectReport.Status.IN_PROGRESS)
+    with django_capture_on_commit_callbacks(execute=True):
+        report.set_status(DefectReport.Status.IN_PROGRESS, internal_note="Material bestellt")
+    report.refresh_from_db()
+    report.status_notified = ""  # even if the marker were lost, no new status: no email
+    report.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        report.set_status(DefectReport.Status.IN_PROGRESS, internal_note="Termin steht")
+    assert [email.to for email in mail.outbox] == [[ERIKA["email"]]]

@@ -401,7 +401,12 @@ def test_unreleased_photos_are_not_served(client, admin_client, reporter_de, pot
     url = f"/defect-photos/{stored.pk}/"
     assert client.get(url, follow=True).status_code == 404
     assert admin_client.get(url).status_code == 200
+    # Releasing the report does not release its photos: staff look at each one first.
+    assert stored.is_public is False
     stored.report.release()
+    assert client.get(url, follow=True).status_code == 404
+    stored.is_public = True
+    stored.save()
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     stored.is_public = False

@@ -300,3 +300,32 @@ def test_django_q2s_scheduler_applies_the_retention_every_day(pothole_de):
     assert contact(not_yet)["email"] == ERIKA["email"]
     schedule.refresh_from_db()
     assert schedule.next_run > timezone.now()
+
+
+def test_failed_email_tasks_are_deleted_after_the_unconfirmed_email_period():
+    """django-q2 keeps failed tasks with their error, which can name a recipient."""
+    from django_q.models import Task
+
+    from defect_reports.retention import apply_retention
+
+    def failed(name, days_ago, task_path):
+        stopped = timezone.now() - timedelta(days=days_ago)
+        return Task.objects.create(
+            id=name,
+            name=name,
+            func="rathaus.tasks.run_django_task",
+            args=(task_path, [1], {}),
+            kwargs={},
+            started=stopped,
+            stopped=stopped,
+            success=False,
+            result="SMTPRecipientsRefused: {'bert@example.org': (550, b'no')}",
+        )
+
+    old = failed("a" * 32, 8, "defect_reports.tasks.send_status_email")
+    recent = failed("b" * 32, 2, "defect_reports.tasks.send_status_email")
+    other_app = failed("c" * 32, 30, "services_catalog.tasks.send_status_email")
+    assert apply_retention(dry_run=True)["failed_tasks"] == 1
+    apply_retention()
+    left = set(Task.objects.values_list("id", flat=True))
+    assert old.id not in left and {recent.id, other_app.id} <= left

@@ -130,6 +130,8 @@ def test_a_released_photo_is_served_as_jpeg_without_exif(
     report = sent_with_photo(client, reporter_de, pothole_de, django_capture_on_commit_callbacks)
     report.release()
     stored = report.photos.get()
+    stored.is_public = True  # staff released the photo
+    stored.save()
     for url in (f"/defect-photos/{stored.pk}/", f"/defect-photos/{stored.pk}/thumb/"):
         response = client.get(url)
         assert response.status_code == 200

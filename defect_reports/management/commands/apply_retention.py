@@ -14,6 +14,7 @@ LINES = {
     "photos_deleted": "{count} photo(s) that were never public",
     "originals_replaced": "{count} original photo(s), replaced by their blacked-out version",
     "drafts": "{count} expired draft(s)",
+    "failed_tasks": "{count} failed email task(s) that may name an address",
 }
 
 
