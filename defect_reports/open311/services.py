@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -646,6 +647,21 @@ def create_report(new: NewRequest, key: ApiKey, language: str) -> DefectReport:
     return report
 
 
+_token_signer = signing.Signer(salt="defect_reports.open311.token", sep="~")
+
+
+def api_token(report: DefectReport) -> str:
+    """POST's token: the reference, signed. It is not the citizen's private tracking key."""
+    return _token_signer.sign(report.reference)
+
+
+def reference_for_token(token: str) -> str | None:
+    try:
+        return _token_signer.unsign(token)
+    except signing.BadSignature:
+        return None
+
+
 def created(report: DefectReport) -> dict:
     """POST requests' answer. The reference is known at once, so it is returned, and the
     token too: GET tokens/{token} gives the reference back."""
@@ -659,7 +675,7 @@ def created(report: DefectReport) -> dict:
         notice = _("Thank you. The report appears in the public list once the town has checked it.")
     return {
         "service_request_id": report.reference,
-        "token": report.token,
+        "token": api_token(report),
         "service_notice": notice,
         "account_id": None,
     }

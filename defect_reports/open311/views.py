@@ -167,13 +167,12 @@ def service_request(request, service_request_id, fmt, language):
 @endpoint("GET", cache_seconds=None)
 def token(request, token, fmt, language):
     """GET tokens/{token}: the service_request_id a POST's token stands for."""
-    token = token[:40]
-    report = None
-    if services.comparable(token):
-        report = DefectReport.objects.filter(token=token).only("reference", "token").first()
+    token = token[:100]
+    reference = services.reference_for_token(token) if services.comparable(token) else None
+    report = DefectReport.objects.filter(reference=reference).only("reference").first()
     if report is None:
         raise Open311Error(404, _("token %(token)s was not found.") % {"token": token})
-    data = [{"service_request_id": report.reference, "token": report.token}]
+    data = [{"service_request_id": report.reference, "token": token}]
     response = formats.render(data, fmt, "service_requests")
     response["Referrer-Policy"] = "no-referrer"
     return response

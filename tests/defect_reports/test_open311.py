@@ -640,6 +640,8 @@ def test_post_creates_a_report_and_its_token_finds_it(
     # The reporter is asked to confirm the address, as after the web form.
     assert ["melder@example.org"] in [message.to for message in mail.outbox]
 
+    # The token is not the citizen's private key to the tracking page.
+    assert answer["token"] != report.token and report.token not in answer["token"]
     # Not public until the town released it; the token gives the reference back.
     assert_errors(get(client, f"requests/{report.reference}.json"), 404)
     assert as_json(get(client, f"tokens/{answer['token']}.json")) == [
