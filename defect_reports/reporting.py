@@ -94,18 +94,21 @@ def client_key(request) -> str:
     return hashlib.sha256((settings.SECRET_KEY + address).encode()).hexdigest()[:32]
 
 
+def count_this_hour(name: str) -> int:
+    """Count one more of ``name`` in the cache for the current hour; returns the count."""
+    key = f"{name}:{timezone.now():%Y%m%d%H}"
+    if cache.add(key, 1, timeout=3600):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # the entry expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return 1
+
+
 def over_limit(request, kind: str, per_hour: int) -> bool:
     """Count one more ``kind`` action for this client; True when it is over the hourly limit."""
-    key = f"defects:rate:{kind}:{client_key(request)}:{timezone.now():%Y%m%d%H}"
-    if cache.add(key, 1, timeout=3600):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=3600)
-            count = 1
-    return count > per_hour
+    return count_this_hour(f"defects:rate:{kind}:{client_key(request)}") > per_hour
 
 
 # --- Sending ------------------------------------------------------------------------------

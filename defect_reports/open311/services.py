@@ -387,15 +387,7 @@ def api_key(key_text: str) -> ApiKey:
     if key is None:
         raise Open311Error(403, _("Invalid api_key received -- can't proceed with create_request."))
     now = timezone.now()
-    bucket = f"open311:rate:{key.pk}:{now:%Y%m%d%H}"
-    if cache.add(bucket, 1, timeout=3600):
-        count = 1
-    else:
-        try:
-            count = cache.incr(bucket)
-        except ValueError:
-            cache.set(bucket, 1, timeout=3600)
-            count = 1
+    count = reporting.count_this_hour(f"open311:rate:{key.pk}")
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     if count > key.requests_per_hour:
         next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
