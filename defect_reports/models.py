@@ -377,7 +377,8 @@ class DefectReport(models.Model):
         return bool(self.email and self.email_confirmed_at)
 
     def release(self, user=None, answer=""):
-        """Show the report on the public map (staff do this; issue 6 adds the admin for it)."""
+        """Show the report on the public map and list; its photos stay hidden until staff
+        show each one."""
         self.released = True
         self.released_at = self.released_at or timezone.now()
         if self.status == self.Status.NEW:
