@@ -62,14 +62,12 @@ def send_confirmation_email(report_id: int) -> None:
             return
         with translation.override(report.language):
             path = reverse("defect_confirm_email", args=[confirmation_code(report)])
-        subject, body = render_email(
+        _send_to_reporter(
+            report,
             "defect_reports/emails/confirm_email.txt",
-            {"report": report, "confirm_url": _absolute(path)},
-            report.language,
+            {"confirm_url": _absolute(path)},
+            confirmation_sent_at=timezone.now(),
         )
-        EmailMessage(subject, body, None, [report.email]).send()
-        report.confirmation_sent_at = timezone.now()
-        report.save(update_fields=["confirmation_sent_at"])
 
 
 @task()
@@ -83,14 +81,12 @@ def send_acknowledgement(report_id: int) -> None:
         )
         if not report.has_confirmed_email or report.acknowledgement_sent_at:
             return
-        subject, body = render_email(
+        _send_to_reporter(
+            report,
             "defect_reports/emails/acknowledgement.txt",
-            {"report": report, "tracking_url": report.tracking_url()},
-            report.language,
+            {"tracking_url": report.tracking_url()},
+            acknowledgement_sent_at=timezone.now(),
         )
-        EmailMessage(subject, body, None, [report.email]).send()
-        report.acknowledgement_sent_at = timezone.now()
-        report.save(update_fields=["acknowledgement_sent_at"])
 
 
 @task()
@@ -107,18 +103,25 @@ def send_status_email(report_id: int) -> None:
         if not report.has_confirmed_email or report.status_notified == report.status:
             return
         answer = _public_answer(report)
-        subject, body = render_email(
+        _send_to_reporter(
+            report,
             "defect_reports/emails/status.txt",
             {
-                "report": report,
                 "answer": answer.public_answer if answer else "",
                 "tracking_url": report.tracking_url(),
             },
-            report.language,
+            status_notified=report.status,
         )
-        EmailMessage(subject, body, None, [report.email]).send()
-        report.status_notified = report.status
-        report.save(update_fields=["status_notified"])
+
+
+def _send_to_reporter(report: DefectReport, template: str, context: dict, **sent) -> None:
+    """Send ``template`` to the reporter in the language they reported in, then record
+    ``sent`` (field=value) in the same transaction, so that a retry never sends it again."""
+    subject, body = render_email(template, {"report": report, **context}, report.language)
+    EmailMessage(subject, body, None, [report.email]).send()
+    for field, value in sent.items():
+        setattr(report, field, value)
+    report.save(update_fields=list(sent))
 
 
 def _public_answer(report: DefectReport):
