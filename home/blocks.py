@@ -1,6 +1,7 @@
 """StreamField blocks shared by every app: headings, text, images, buttons, FAQ, contacts."""
 
 from django.forms.utils import ErrorList
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -174,6 +175,32 @@ class DocumentLinksBlock(blocks.StructBlock):
         template = "home/blocks/document_links.html"
 
 
+class ServiceOfTheMonthBlock(blocks.StaticBlock):
+    """The current service of the month, as a teaser. Shows nothing while none is scheduled.
+
+    ``home`` knows no services: the teaser comes from the ``rathaus_service_of_the_month`` hook.
+    """
+
+    class Meta:
+        icon = "pick"
+        label = _("Service of the month")
+        admin_text = _("Shows the service of the month that is running, if there is one.")
+
+    def render_basic(self, value, context=None):
+        from wagtail import hooks
+        from wagtail.models import Locale
+
+        context = context or {}
+        request = context.get("request")
+        page = context.get("page")
+        locale = page.locale if page is not None and hasattr(page, "locale") else None
+        locale = locale or Locale.get_active()
+        fragments = [
+            hook(request, locale) for hook in hooks.get_hooks("rathaus_service_of_the_month")
+        ]
+        return mark_safe("".join(fragment for fragment in fragments if fragment))
+
+
 class BaseStreamBlock(blocks.StreamBlock):
     """The content blocks of a standard page; other apps reuse them for their bodies."""
 
@@ -188,3 +215,4 @@ class BaseStreamBlock(blocks.StreamBlock):
     accordion = AccordionBlock()
     contact = ContactBlock()
     documents = DocumentLinksBlock()
+    service_of_the_month = ServiceOfTheMonthBlock()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -433,6 +434,11 @@ class InfoMonitorPage(RoutablePageMixin, Page):
     )
     show_notices = models.BooleanField(_("show official notices"), default=True)
     show_construction_sites = models.BooleanField(_("show construction sites"), default=True)
+    show_promotions = models.BooleanField(
+        _("show the service of the month"),
+        default=True,
+        help_text=_("With a QR code that leads to the service."),
+    )
     slide_seconds = models.PositiveSmallIntegerField(
         _("seconds per slide"),
         default=15,
@@ -443,6 +449,7 @@ class InfoMonitorPage(RoutablePageMixin, Page):
         FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
         FieldPanel("news_count"),
         FieldRowPanel([FieldPanel("show_notices"), FieldPanel("show_construction_sites")]),
+        FieldPanel("show_promotions"),
         FieldPanel("slide_seconds"),
     ]
 
@@ -462,13 +469,19 @@ class InfoMonitorPage(RoutablePageMixin, Page):
     def slides(self):
         """What the screen shows now, as plain data (also the JSON of the data endpoint).
 
-        ``meta`` is the place and the dates, already written out in the page's language.
+        ``meta`` is the place and the dates, already written out in the page's language;
+        ``qr``, when there is one, the address of a QR code image. Other apps add slides
+        (first) through ``rathaus_infomonitor_slides`` hooks.
         """
+        slides = []
+        if self.show_promotions:
+            for hook in hooks.get_hooks("rathaus_infomonitor_slides"):
+                slides.extend(hook(self) or [])
         news = published_news(self.locale)
         category_ids = [c.pk for c in self.categories.all()]
         if category_ids:
             news = news.filter(categories__in=category_ids).distinct()
-        slides = [
+        slides += [
             {
                 "kind": "news",
                 "label": str(_("News")),

@@ -39,6 +39,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from home.counters import add_one, counts_as_visit
 from home.references import new_reference, new_token
 from home.translation import in_language
 
@@ -383,6 +384,11 @@ class ServicePage(Page):
         context["online_forms"] = self.live_online_forms()
         return context
 
+    def serve(self, request, *args, **kwargs):
+        if counts_as_visit(request):
+            ServicePageViewCount.count_view(self)
+        return super().serve(request, *args, **kwargs)
+
 
 def localize_relations(page):
     """Point a service's department and life situations at those of the page's own language,
@@ -482,14 +488,7 @@ class OnlineStartCount(models.Model):
     @classmethod
     def count_start(cls, service, day=None):
         """Add one start of ``service`` to today's total."""
-        day = day or timezone.localdate()
-        updated = cls.objects.filter(service=service, date=day).update(count=F("count") + 1)
-        if not updated:
-            row, created = cls.objects.get_or_create(
-                service=service, date=day, defaults={"count": 1}
-            )
-            if not created:
-                cls.objects.filter(pk=row.pk).update(count=F("count") + 1)
+        add_one(cls, day=day, service=service)
 
 
 # --- The town's own online forms ---------------------------------------------------------------
@@ -661,3 +660,27 @@ def finder_page(locale: Locale | None = None):
     """The live service finder of ``locale`` (or the active language), if there is one."""
     locale = locale or Locale.get_active()
     return ServiceIndexPage.objects.live().filter(locale=locale).first()
+
+
+class ServicePageViewCount(models.Model):
+    """How often a service's page was seen on a day (no cookies, nothing personal: a daily total
+    per service; robots, previews and prefetches are not counted)."""
+
+    service = models.ForeignKey(ServicePage, on_delete=models.CASCADE, related_name="view_counts")
+    date = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("service page view count")
+        verbose_name_plural = _("service page view counts")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "date"], name="one_view_count_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.service_id} {self.date}: {self.count}"
+
+    @classmethod
+    def count_view(cls, service, day=None):
+        """Add one view of ``service``'s page to today's total."""
+        add_one(cls, day=day, service=service)

@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns import material_views
+from campaigns import views as campaign_views
 from defect_reports import views as defect_views
 from services_catalog import views as services_views
 
@@ -22,6 +24,20 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/services/search", services_views.api_search, name="services_api_search"),
     path("start/<int:pk>/", services_views.start_online, name="start_online"),
+    path("s/<str:code>", campaign_views.short_link, name="short_link"),
+    path(
+        "s/<str:code>/qr.svg",
+        material_views.qr_code,
+        {"image_format": "svg"},
+        name="short_link_qr_svg",
+    ),
+    path(
+        "s/<str:code>/qr.png",
+        material_views.qr_code,
+        {"image_format": "png"},
+        name="short_link_qr_png",
+    ),
+    path("s/<str:code>/share.png", material_views.share_image, name="short_link_share_image"),
     path("open311/v2/", include("defect_reports.open311.urls")),
     path("api/defects/reports.geojson", defect_views.api_reports, name="defects_api_reports"),
     path("api/defects/addresses", defect_views.api_addresses, name="defects_api_addresses"),

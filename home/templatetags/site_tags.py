@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page, Site
 
 from home.models import EmergencyBanner, NavigationMenu
@@ -128,3 +129,33 @@ def home_url(context):
     """The home page of the current language."""
     home = _localized_home(context["request"], translation.get_language())
     return home.get_url(context["request"]) if home else "/"
+
+
+def _hook_fragments(name, *args) -> list:
+    """What other apps' ``name`` hooks render for this request (each an HTML fragment)."""
+    from wagtail import hooks
+
+    return [fragment for hook in hooks.get_hooks(name) if (fragment := hook(*args))]
+
+
+@register.simple_tag(takes_context=True)
+def page_promotions(context):
+    """Campaign banners and teasers other apps show on this page (``rathaus_page_promotions``
+    hooks), joined into one fragment."""
+    page = context.get("page")
+    request = context.get("request")
+    if request is None or not isinstance(page, Page):
+        return ""
+    return mark_safe("".join(_hook_fragments("rathaus_page_promotions", request, page)))
+
+
+@register.simple_tag(takes_context=True)
+def share_image_url(context):
+    """The absolute address of the page's share image (OpenGraph) from other apps'
+    ``rathaus_share_image`` hooks, or ""."""
+    page = context.get("page")
+    request = context.get("request")
+    if request is None or not isinstance(page, Page):
+        return ""
+    urls = _hook_fragments("rathaus_share_image", request, page)
+    return urls[0] if urls else ""

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "services_catalog",
     "news",
     "defect_reports",
+    "campaigns",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -47,6 +47,14 @@
         section.appendChild(element("h2", "slide__title", slide.title));
         if (slide.meta) { section.appendChild(element("p", "slide__meta", slide.meta)); }
         section.appendChild(element("p", "slide__text", slide.text));
+        if (slide.qr) {
+            var qr = element("img", "slide__qr", "");
+            qr.src = slide.qr;
+            qr.alt = slide.qr_alt || "";
+            qr.width = 240;
+            qr.height = 240;
+            section.appendChild(qr);
+        }
         return section;
     }
     function currentTitle() {

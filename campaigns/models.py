@@ -1,0 +1,461 @@
+"""Promoting the online services: the service of the month, campaign banners, short links
+with their daily visit counts, and the page that archives past services of the month.
+
+Read from top to bottom: short links and their counters, the service of the month, campaigns,
+then the archive page.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+
+from home.counters import add_one
+from services_catalog.models import ServicePage
+
+# No 0/O, 1/l/i: a code is typed from paper.
+CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+CODE_LENGTH = 6
+
+code_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{1,39}$",
+    _("Use 2 to 40 lower-case letters, digits and hyphens, starting with a letter or digit."),
+)
+
+
+# --- Short links ------------------------------------------------------------------------------
+
+
+class ShortLink(models.Model):
+    """A short address (``/s/<code>``) that leads to one service page and nowhere else.
+
+    Every service gets one automatically; staff can add readable ones for a channel, e.g.
+    ``/s/hund`` for the Amtsblatt.
+    """
+
+    service = models.ForeignKey(
+        ServicePage,
+        verbose_name=_("service"),
+        on_delete=models.CASCADE,
+        related_name="short_links",
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("The part after /s/, e.g. 'hund'. Letters are not case-sensitive."),
+    )
+    label = models.CharField(
+        _("used for"),
+        max_length=120,
+        blank=True,
+        help_text=_("Where this link is printed or posted, e.g. 'Amtsblatt March'."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    panels = [PageChooserPanel("service", "services_catalog.ServicePage"), "code", "label"]
+
+    class Meta:
+        verbose_name = _("short link")
+        verbose_name_plural = _("short links")
+        ordering = ["service_id", "created_at", "pk"]
+
+    def __str__(self):
+        return f"/s/{self.code}"
+
+    def save(self, *args, **kwargs):
+        self.code = (self.code or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.code = (self.code or "").strip().lower()
+
+    @classmethod
+    def for_service(cls, service):
+        """The service's first short link, made when it has none yet."""
+        link = cls.objects.filter(service=service).order_by("created_at", "pk").first()
+        if link is None:
+            link = cls.objects.create(service=service, code=cls.new_code())
+        return link
+
+    @classmethod
+    def new_code(cls) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if not cls.objects.filter(code=code).exists():
+                return code
+
+    @property
+    def path(self) -> str:
+        return reverse("short_link", args=[self.code])
+
+    def url(self, request=None) -> str:
+        """The short link as printed: the address of the service's site, not of the admin."""
+        site = self.service.get_site()
+        root = site.root_url if site else (request.build_absolute_uri("/")[:-1] if request else "")
+        return f"{root}{self.path}"
+
+    def qr_url(self, request=None) -> str:
+        """What the QR codes hold: the short link, marked as a scan."""
+        return f"{self.url(request)}?{ShortLinkVisit.QR_PARAMETER}"
+
+    def target(self):
+        """The live service page the link leads to, or None (then the link answers 404)."""
+        service = self.service
+        return service if service.live else None
+
+
+class ShortLinkVisit(models.Model):
+    """How often a short link was followed on a day, by channel: typed or clicked, or scanned
+    from a QR code. A daily total, nothing personal."""
+
+    QR_PARAMETER = "qr"
+
+    class Channel(models.TextChoices):
+        LINK = "link", _("link or typed")
+        QR = "qr", _("QR code")
+
+    short_link = models.ForeignKey(ShortLink, on_delete=models.CASCADE, related_name="visits")
+    date = models.DateField()
+    channel = models.CharField(max_length=10, choices=Channel, default=Channel.LINK)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("short link visit count")
+        verbose_name_plural = _("short link visit counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["short_link", "date", "channel"], name="one_visit_count_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.short_link_id} {self.date} {self.channel}: {self.count}"
+
+    @classmethod
+    def count_visit(cls, short_link, channel, day=None):
+        add_one(cls, day=day, short_link=short_link, channel=channel)
+
+
+# --- Service of the month --------------------------------------------------------------------
+
+
+class SpotlightQuerySet(models.QuerySet):
+    def current(self, locale=None, today=None):
+        """Spotlights running today; the one that started last comes first."""
+        today = today or timezone.localdate()
+        spotlights = self.filter(starts_on__lte=today, ends_on__gte=today)
+        if locale is not None:
+            spotlights = spotlights.filter(locale=locale)
+        return spotlights.order_by("-starts_on", "-pk")
+
+    def past(self, locale=None, today=None):
+        """Spotlights that have ended, newest first (the archive)."""
+        today = today or timezone.localdate()
+        spotlights = self.filter(ends_on__lt=today)
+        if locale is not None:
+            spotlights = spotlights.filter(locale=locale)
+        return spotlights.order_by("-starts_on", "-pk")
+
+
+class ServiceSpotlight(TranslatableMixin, index.Indexed, models.Model):
+    """The service of the month: one online service presented for a time, with a text and an
+    image, on the home page, in teaser blocks and on the InfoMonitor."""
+
+    service = models.ForeignKey(
+        ServicePage,
+        verbose_name=_("service"),
+        on_delete=models.CASCADE,
+        related_name="spotlights",
+    )
+    heading = models.CharField(
+        _("heading"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leave empty for “Service of the month”."),
+    )
+    text = models.TextField(
+        _("text"),
+        max_length=600,
+        help_text=_("Why this service is worth using online, in two or three sentences."),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it. Required with an image."),
+    )
+    starts_on = models.DateField(_("shown from"))
+    ends_on = models.DateField(_("shown until"), help_text=_("The last day it is shown."))
+
+    panels = [
+        PageChooserPanel("service", "services_catalog.ServicePage"),
+        "heading",
+        "text",
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], _("Image")),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")], _("Schedule")),
+    ]
+
+    search_fields = [index.SearchField("heading"), index.SearchField("text")]
+
+    objects = SpotlightQuerySet.as_manager()
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("service of the month")
+        verbose_name_plural = _("services of the month")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.service.title} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"
+
+    def save(self, *args, **kwargs):
+        # wagtail-localize copies the reference as it is: point a translation at the service
+        # in its own language when there is one.
+        if self.service_id and self.locale_id and self.service.locale_id != self.locale_id:
+            self.service = self.service.get_translation_or_none(self.locale) or self.service
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The last day must not be before the first.")
+        if self.image_id and not self.image_alt.strip():
+            errors["image_alt"] = _("An image needs an alternative text.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display_heading(self) -> str:
+        return self.heading or str(_("Service of the month"))
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
+
+def current_spotlight(locale, today=None):
+    """The service of the month of ``locale`` shown today (its service live), or None."""
+    return (
+        ServiceSpotlight.objects.current(locale, today)
+        .filter(service__live=True)
+        .select_related("service", "image")
+        .first()
+    )
+
+
+# --- Campaigns -------------------------------------------------------------------------------
+
+
+class CampaignQuerySet(models.QuerySet):
+    def running(self, locale=None, now=None):
+        """Campaigns whose schedule includes ``now``."""
+        now = now or timezone.now()
+        campaigns = self.filter(starts_at__lte=now).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+        if locale is not None:
+            campaigns = campaigns.filter(locale=locale)
+        return campaigns.order_by("-starts_at", "-pk")
+
+
+class Campaign(TranslatableMixin, ClusterableModel):
+    """A banner or teaser that promotes something for a time, on the home page and on the
+    content pages staff choose."""
+
+    class Style(models.TextChoices):
+        BANNER = "banner", _("Banner across the page")
+        TEASER = "teaser", _("Teaser box")
+
+    title = models.CharField(_("headline"), max_length=120)
+    text = models.TextField(_("text"), max_length=400, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it. Required with an image."),
+    )
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("leads to page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Usually the service being promoted."),
+    )
+    link_url = models.URLField(_("or to an external address"), blank=True, max_length=500)
+    button_text = models.CharField(
+        _("button text"),
+        max_length=60,
+        blank=True,
+        help_text=_("Name the action, e.g. “Apply online now”. Empty: “Learn more”."),
+    )
+    style = models.CharField(_("style"), max_length=10, choices=Style, default=Style.BANNER)
+    starts_at = models.DateTimeField(_("shown from"), default=timezone.now)
+    ends_at = models.DateTimeField(
+        _("shown until"), null=True, blank=True, help_text=_("Empty: until it is removed.")
+    )
+    show_on_home_page = models.BooleanField(_("show on the home page"), default=True)
+
+    panels = [
+        "title",
+        "text",
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], _("Image")),
+        MultiFieldPanel(
+            [PageChooserPanel("link_page"), FieldPanel("link_url"), FieldPanel("button_text")],
+            _("Link"),
+        ),
+        FieldPanel("style"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], _("Schedule")),
+        MultiFieldPanel(
+            [
+                FieldPanel("show_on_home_page"),
+                InlinePanel("placements", label=_("Also show on"), heading=_("Content pages")),
+            ],
+            _("Where it is shown"),
+        ),
+    ]
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must be after the start.")
+        if self.link_page_id and self.link_url:
+            errors["link_url"] = _("Choose either a page or an external address.")
+        if self.link_url and not self.link_url.lower().startswith(("https://", "http://")):
+            errors["link_url"] = _("The address must start with https:// or http://.")
+        if self.image_id and not self.image_alt.strip():
+            errors["image_alt"] = _("An image needs an alternative text.")
+        if errors:
+            raise ValidationError(errors)
+
+    def href(self, locale=None) -> str:
+        """Where the campaign leads, to the page in ``locale`` when it is translated."""
+        if self.link_page_id:
+            page = self.link_page
+            if page is None or not page.live:
+                return ""
+            if locale is not None and page.locale_id != locale.pk:
+                page = page.get_translation_or_none(locale) or page
+            return page.url if page.live else ""
+        return self.link_url
+
+
+class CampaignPlacement(Orderable):
+    """A content page a campaign is shown on (in every language of that page)."""
+
+    campaign = ParentalKey(Campaign, related_name="placements", on_delete=models.CASCADE)
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="+"
+    )
+    include_subpages = models.BooleanField(_("and its subpages"), default=False)
+
+    panels = [PageChooserPanel("page"), FieldPanel("include_subpages")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+
+
+def campaigns_for_page(page, now=None) -> list:
+    """The running campaigns to show on ``page``, in its language: those for the home page on a
+    home page, and those placed on the page (or on an ancestor, with its subpages), whatever the
+    language of the page they were placed on."""
+    if page is None or not getattr(page, "pk", None):
+        return []
+    running = Campaign.objects.running(page.locale_id and page.locale, now)
+    own_keys = [page.translation_key]
+    ancestor_keys = list(Page.objects.ancestor_of(page).values_list("translation_key", flat=True))
+    placed = Q(placements__page__translation_key__in=own_keys) | Q(
+        placements__page__translation_key__in=ancestor_keys, placements__include_subpages=True
+    )
+    if page.depth == 2:  # a site's root: the home page
+        placed |= Q(show_on_home_page=True)
+    return list(running.filter(placed).distinct().select_related("image", "link_page"))
+
+
+# --- The archive page ------------------------------------------------------------------------
+
+
+class SpotlightArchivePage(Page):
+    """The “Service of the month” page: the current service and every one presented before."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    #: Past spotlights per page of the archive.
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("service of the month archive")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        context["current"] = current_spotlight(self.locale)
+        past = (
+            ServiceSpotlight.objects.past(self.locale)
+            .filter(service__live=True)
+            .select_related("service", "image")
+        )
+        context["past"] = Paginator(past, self.per_page).get_page(request.GET.get("page"))
+        return context
+
+
+def spotlight_archive(locale):
+    """The live archive page of ``locale``, if there is one."""
+    return SpotlightArchivePage.objects.live().filter(locale=locale).first()

@@ -1,0 +1,3 @@
+"""Reach statistics for communications staff."""
+
+admin_urlpatterns = []

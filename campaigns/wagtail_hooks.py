@@ -1,0 +1,143 @@
+"""Admin for promotion: the service of the month, campaigns and short links as snippets, the
+material for each service, the reach statistics; and what this app shows on public pages
+through ``home``'s hooks."""
+
+from django.template.loader import render_to_string
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from services_catalog.models import ServicePage
+
+from . import material_views, reach_views
+from .models import (
+    Campaign,
+    ServiceSpotlight,
+    ShortLink,
+    campaigns_for_page,
+    current_spotlight,
+    spotlight_archive,
+)
+
+
+class SpotlightViewSet(SnippetViewSet):
+    model = ServiceSpotlight
+    icon = "pick"
+    menu_label = _("Service of the month")
+    list_display = ["service", "starts_on", "ends_on", "locale"]
+    list_filter = ["locale"]
+    ordering = ["-starts_on"]
+
+
+class CampaignViewSet(SnippetViewSet):
+    model = Campaign
+    icon = "doc-full-inverse"
+    menu_label = _("Campaigns")
+    list_display = ["title", "style", "starts_at", "ends_at", "show_on_home_page", "locale"]
+    list_filter = ["locale", "style", "show_on_home_page"]
+
+
+class ShortLinkViewSet(SnippetViewSet):
+    model = ShortLink
+    icon = "link"
+    menu_label = _("Short links")
+    list_display = ["code", "service", "label", "created_at"]
+    search_fields = ["code", "label"]
+
+
+class PromotionGroup(SnippetViewSetGroup):
+    items = (SpotlightViewSet, CampaignViewSet, ShortLinkViewSet)
+    menu_icon = "pick"
+    menu_label = _("Promotion")
+    menu_name = "promotion"
+    menu_order = 250
+
+
+register_snippet(PromotionGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "promotion/material/",
+            include((material_views.admin_urlpatterns, "campaigns_material")),
+        ),
+        path("promotion/reach/", include((reach_views.admin_urlpatterns, "campaigns_reach"))),
+    ]
+
+
+# --- Public pages, through home's hooks ------------------------------------------------------
+
+
+def render_spotlight(request, locale, context=None):
+    """The service of the month teaser of ``locale``, or "" when none is running."""
+    spotlight = current_spotlight(locale)
+    if spotlight is None:
+        return ""
+    return render_to_string(
+        "campaigns/spotlight_teaser.html",
+        {
+            "spotlight": spotlight,
+            "archive": spotlight_archive(locale),
+            "heading_level": (context or {}).get("heading_level", 2),
+        },
+        request=request,
+    )
+
+
+@hooks.register("rathaus_home_teasers")
+def spotlight_home_teaser(request, page):
+    return render_spotlight(request, page.locale)
+
+
+@hooks.register("rathaus_service_of_the_month")
+def spotlight_block(request, locale):
+    return render_spotlight(request, locale)
+
+
+@hooks.register("rathaus_page_promotions")
+def page_campaigns(request, page):
+    campaigns = campaigns_for_page(page)
+    if not campaigns:
+        return ""
+    return render_to_string(
+        "campaigns/campaigns.html",
+        {
+            "campaigns": [(campaign, campaign.href(page.locale)) for campaign in campaigns],
+        },
+        request=request,
+    )
+
+
+@hooks.register("rathaus_infomonitor_slides")
+def spotlight_slide(screen):
+    """The service of the month on the town hall's screen, with a QR code to start it."""
+    spotlight = current_spotlight(screen.locale)
+    if spotlight is None:
+        return []
+    link = ShortLink.for_service(spotlight.service)
+    return [
+        {
+            "kind": "spotlight",
+            "label": spotlight.display_heading,
+            "title": spotlight.service.title,
+            "text": spotlight.text,
+            "meta": link.url().split("://", 1)[-1],
+            "qr": reverse("short_link_qr_svg", args=[link.code]),
+            "qr_alt": _("QR code leading to %(address)s") % {"address": link.url()},
+        }
+    ]
+
+
+@hooks.register("rathaus_share_image")
+def service_share_image(request, page):
+    """Service pages share their generated image (town, service name, short link)."""
+    if page.specific_class is not ServicePage:
+        return ""
+    link = ShortLink.objects.filter(service_id=page.pk).order_by("created_at", "pk").first()
+    if link is None:
+        return ""
+    return request.build_absolute_uri(reverse("short_link_share_image", args=[link.code]))
