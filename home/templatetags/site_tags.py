@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page, Site
 
@@ -159,3 +160,17 @@ def share_image_url(context):
         return ""
     urls = _hook_fragments("rathaus_share_image", request, page)
     return urls[0] if urls else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_description(context):
+    """A page's description for link previews: its search description, else its summary or
+    introduction (whichever its type has)."""
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return ""
+    for name in ("search_description", "summary", "intro", "teaser"):
+        text = getattr(page, name, "")
+        if text and isinstance(text, str):
+            return strip_tags(str(text)).strip()
+    return ""

@@ -28,9 +28,10 @@ INSTALLED_APPS = [
     "rathaus",
     "home",
     "services_catalog",
+    # Before news and the defect reporter: its home page teaser follows the service finder.
+    "campaigns",
     "news",
     "defect_reports",
-    "campaigns",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

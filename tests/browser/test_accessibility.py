@@ -73,6 +73,10 @@ PUBLIC_PAGES = [
     # own tests below), the public map and list (also filtered), a released report's page.
     PublicPage("/de/maengelmelder/"),
     PublicPage("/en/report-a-defect/"),
+    # Promotion: the service of the month and its archive (the home pages and the service
+    # finder above also show the service of the month and a campaign banner).
+    PublicPage("/de/service-des-monats/"),
+    PublicPage("/en/service-of-the-month/"),
     PublicPage("/de/maengelmelder/meldungen/"),
     PublicPage("/en/report-a-defect/reports/"),
     PublicPage("/de/maengelmelder/meldungen/?category=schlagloch&status=open"),

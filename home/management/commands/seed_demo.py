@@ -15,6 +15,7 @@ SEEDERS = [
     "services_catalog.demo.seed",
     "news.demo.seed",
     "defect_reports.demo.seed",
+    "campaigns.demo.seed",
 ]
 
 
