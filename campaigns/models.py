@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -34,9 +35,16 @@ CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 6
 
 code_validator = RegexValidator(
-    r"^[a-z0-9][a-z0-9-]{1,39}$",
-    _("Use 2 to 40 lower-case letters, digits and hyphens, starting with a letter or digit."),
+    r"^[A-Za-z0-9][A-Za-z0-9-]{1,39}$",
+    _("Use 2 to 40 letters, digits and hyphens, starting with a letter or digit."),
 )
+
+
+class ShortLinkForm(WagtailAdminModelForm):
+    """Codes are stored in lower case, so that uniqueness holds whatever staff type."""
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().lower()
 
 
 # --- Short links ------------------------------------------------------------------------------
@@ -71,6 +79,7 @@ class ShortLink(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     panels = [PageChooserPanel("service", "services_catalog.ServicePage"), "code", "label"]
+    base_form_class = ShortLinkForm
 
     class Meta:
         verbose_name = _("short link")
