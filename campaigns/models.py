@@ -419,10 +419,10 @@ def campaigns_for_page(page, now=None) -> list:
     language of the page they were placed on."""
     if page is None or not getattr(page, "pk", None):
         return []
-    running = Campaign.objects.running(page.locale_id and page.locale, now)
-    own_keys = [page.translation_key]
-    ancestor_keys = list(Page.objects.ancestor_of(page).values_list("translation_key", flat=True))
-    placed = Q(placements__page__translation_key__in=own_keys) | Q(
+    running = Campaign.objects.running(page.locale_id, now)
+    ancestor_paths = [page.path[:end] for end in range(Page.steplen, len(page.path), Page.steplen)]
+    ancestor_keys = Page.objects.filter(path__in=ancestor_paths).values("translation_key")
+    placed = Q(placements__page__translation_key=page.translation_key) | Q(
         placements__page__translation_key__in=ancestor_keys, placements__include_subpages=True
     )
     if page.depth == 2:  # a site's root: the home page
