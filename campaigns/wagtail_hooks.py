@@ -53,6 +53,8 @@ class PromotionGroup(SnippetViewSetGroup):
     menu_label = _("Promotion")
     menu_name = "promotion"
     menu_order = 250
+    # Material and Reach add themselves here (see material_views and reach_views).
+    submenu_hook = "register_promotion_menu_item"
 
 
 register_snippet(PromotionGroup)

@@ -343,3 +343,8 @@ LOGGING = {
         "django_q": {"level": "WARNING"},
     },
 }
+
+# --- Promotion material ---
+# Fonts of the share images (TTF/OTF paths). Empty: the DejaVu Sans shipped with campaigns/.
+SHARE_IMAGE_FONT = env("SHARE_IMAGE_FONT", default="")
+SHARE_IMAGE_FONT_BOLD = env("SHARE_IMAGE_FONT_BOLD", default="")

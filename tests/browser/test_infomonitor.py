@@ -112,3 +112,21 @@ def test_the_clock_shows_the_towns_time(screen):
     zone = screen.get_attribute("[data-infomonitor]", "data-time-zone")
     assert zone == "Europe/Berlin"
     assert screen.text_content("[data-time]").strip()
+
+
+def test_the_service_of_the_month_comes_first_with_a_working_qr_code(screen):
+    """The demo's service of the month opens the rotation; its QR code image loads (also after
+    a refresh has rebuilt the slides from the JSON)."""
+    first = screen.locator("[data-slides] > .slide").first
+    assert "slide--spotlight" in first.get_attribute("class")
+    qr = first.locator("img.slide__qr")
+    assert qr.get_attribute("alt")
+    screen.wait_for_function(
+        "() => { const img = document.querySelector('.slide--spotlight .slide__qr');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
+    screen.clock.run_for(125_000)
+    screen.wait_for_function(
+        "() => { const img = document.querySelector('.slide--spotlight .slide__qr');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from campaigns.models import Campaign, ServiceSpotlight, ShortLink
-from services_catalog.models import ServicePage, ServiceIndexPage
+from services_catalog.models import ServiceIndexPage, ServicePage
 
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +93,7 @@ def test_staff_place_a_campaign_on_a_page(admin_client, de, dog):
     assert response.status_code == 302, response.context["form"].errors
     item = Campaign.objects.get(title="Neu: Hund online")
     assert item.style == "teaser"
-    assert [(p.page_id, p.include_subpages) for p in item.placements.all()] == [
-        (finder.pk, True)
-    ]
+    assert [(p.page_id, p.include_subpages) for p in item.placements.all()] == [(finder.pk, True)]
 
 
 def test_staff_add_a_readable_short_link(admin_client, dog):
