@@ -520,6 +520,7 @@ class ReachMenuItem(MenuItem):
         return can_view_reach(request.user)
 
 
+@hooks.register("register_promotion_menu_item")
 @hooks.register("register_reports_menu_item")
 def register_reach_menu_item():
     """ "Reach" under Reports, for those who may see it."""

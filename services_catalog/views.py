@@ -18,6 +18,8 @@ from home.search_log import log_search
 from rathaus.search import clean_query
 
 from . import finder
+from home.counters import counts_as_visit
+
 from .models import (
     Department,
     LifeSituation,
@@ -151,7 +153,7 @@ def start_online(request, pk):
     target = online_form.target_url()
     if not target:
         raise Http404(_("This online form is not available."))
-    if request.method == "GET":
+    if counts_as_visit(request):
         OnlineStartCount.count_start(online_form.page)
     response = HttpResponseRedirect(target)
     response["X-Robots-Tag"] = "noindex, nofollow"

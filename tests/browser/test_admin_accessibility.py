@@ -222,3 +222,27 @@ def test_answer_template_fills_the_public_answer(admin_page):
     expect(page.locator("textarea[name=public_answer]")).to_have_value(
         "Danke, wir reparieren das in den nächsten Tagen."
     )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_promotion_pages_are_accessible(admin_page, axe_source, viewport):
+    """The reach statistics (also filtered, and with a filter error) and the forms for the
+    service of the month and campaigns. (The material pages have their own test.)"""
+    page = admin_page(**viewport)
+    width = viewport["width"]
+    page.goto("/admin/")
+    expect(page.locator("#campaigns-reach-dashboard-section")).to_be_visible()
+    for url in ("/admin/promotion/reach/", "/admin/promotion/reach/?granularity=week&language=de"):
+        page.goto(url)
+        expect(page.locator("svg").first).to_be_visible()
+        assert_accessible(page, axe_source, url, width)
+    page.goto("/admin/promotion/reach/?start=banana")
+    page.wait_for_function(SETTLED, arg=".messages .error")
+    assert_accessible(page, axe_source, "/admin/promotion/reach/ (filter error)", width)
+    for url in (
+        "/admin/snippets/campaigns/servicespotlight/",
+        "/admin/snippets/campaigns/servicespotlight/add/?locale=de",
+        "/admin/snippets/campaigns/campaign/add/?locale=de",
+    ):
+        page.goto(url)
+        assert_accessible(page, axe_source, url, width)

@@ -13,14 +13,17 @@ def dog(de):
     return ServicePage.objects.get(locale=de, key="hund-anmelden")
 
 
+BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Firefox/140.0"}
+
+
 def test_start_online_counts_and_leads_to_the_stored_form(client, dog):
     online_form = dog.online_forms.first()
-    response = client.get(online_form.start_url())
+    response = client.get(online_form.start_url(), **BROWSER)
     assert response.status_code == 302
     assert response["Location"] == online_form.url
     assert not response.cookies
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    client.get(online_form.start_url())
+    client.get(online_form.start_url(), **BROWSER)
     today = OnlineStartCount.objects.get(service=dog, date=timezone.localdate())
     assert today.count == 2
 
@@ -34,8 +37,10 @@ def test_the_service_page_button_goes_through_the_counter(client, dog):
 
 def test_head_requests_and_crawlers_are_not_counted(client, dog):
     online_form = dog.online_forms.first()
-    assert client.head(online_form.start_url()).status_code == 302
-    assert not OnlineStartCount.objects.filter(service=dog).exists()
+    assert client.head(online_form.start_url(), **BROWSER).status_code == 302
+    crawler = {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; bingbot/2.0)"}
+    assert client.get(online_form.start_url(), **crawler).status_code == 302
+    assert not OnlineStartCount.objects.filter(service=dog, date=timezone.localdate()).exists()
     assert "Disallow: /start/" in client.get("/robots.txt").content.decode()
 
 
