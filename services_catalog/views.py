@@ -14,12 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from wagtail.models import Locale
 
+from home.counters import counts_as_visit
 from home.search_log import log_search
 from rathaus.search import clean_query
 
 from . import finder
-from home.counters import counts_as_visit
-
 from .models import (
     Department,
     LifeSituation,
