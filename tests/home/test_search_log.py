@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_old_search_counts_are_deleted_by_the_daily_job(settings):
     settings.WAGTAILSEARCH_HITS_MAX_AGE = 30
     today = timezone.localdate()
+    SearchTermCount.objects.all().delete()  # (the demo's figures for the reach statistics)
     for days_ago, term in ((31, "max mustermann"), (2, "hundesteuer")):
         SearchTermCount.objects.create(
             date=today - timedelta(days=days_ago), language="de", area="site", term=term

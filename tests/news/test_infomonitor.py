@@ -70,6 +70,7 @@ def test_english_screen_speaks_english(client):
         "News",
         "Official notice",
         "Construction site",
+        "Service of the month",
     }
 
 
