@@ -10,6 +10,7 @@ communications team) for every live service, and page editors for the services t
 
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -167,6 +168,8 @@ def share_image_cache_key(link, town_settings, link_url: str) -> str:
         str(service.last_published_at),
         town_settings.town_name,
         str(town_settings.coat_of_arms_id or ""),
+        # "Change image file" keeps the image's id but gives it a new file.
+        town_settings.coat_of_arms.file.name if town_settings.coat_of_arms_id else "",
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
     return f"campaigns:share-image:{digest}"
@@ -368,6 +371,8 @@ class ServiceMaterialView(WagtailAdminTemplateMixin, TemplateView):
                 "links": links,
                 "add_link_url": (
                     reverse("wagtailsnippets_campaigns_shortlink:add")
+                    + "?"
+                    + urlencode({"service": service.pk, "next": request.path})
                     if user.has_perm("campaigns.add_shortlink")
                     else ""
                 ),

@@ -41,10 +41,22 @@ code_validator = RegexValidator(
 
 
 class ShortLinkForm(WagtailAdminModelForm):
-    """Codes are stored in lower case, so that uniqueness holds whatever staff type."""
+    """Codes are stored in lower case, so that uniqueness holds whatever staff type. Once a
+    link exists its code and service are fixed: they may be printed on posters already."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("service", "code"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Fixed once the link exists: it may be printed already. Add a new "
+                        "short link instead."
+                    )
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().lower()
+        return (self.cleaned_data["code"] or "").strip().lower()
 
 
 # --- Short links ------------------------------------------------------------------------------
@@ -57,10 +69,13 @@ class ShortLink(models.Model):
     ``/s/hund`` for the Amtsblatt.
     """
 
+    # A deleted service leaves its links behind, answering 404, so that a printed code can
+    # never come to lead to another service.
     service = models.ForeignKey(
         ServicePage,
         verbose_name=_("service"),
-        on_delete=models.CASCADE,
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="short_links",
     )
     code = models.CharField(
@@ -100,9 +115,9 @@ class ShortLink(models.Model):
     @classmethod
     def for_service(cls, service):
         """The service's first short link, made when it has none yet."""
-        link = cls.objects.filter(service=service).order_by("created_at", "pk").first()
+        link = cls.objects.filter(service_id=service.pk).order_by("created_at", "pk").first()
         if link is None:
-            link = cls.objects.create(service=service, code=cls.new_code())
+            link = cls.objects.create(service_id=service.pk, code=cls.new_code())
         return link
 
     @classmethod
@@ -118,7 +133,7 @@ class ShortLink(models.Model):
 
     def url(self, request=None) -> str:
         """The short link as printed: the address of the service's site, not of the admin."""
-        site = self.service.get_site()
+        site = self.service.get_site() if self.service_id else None
         root = site.root_url if site else (request.build_absolute_uri("/")[:-1] if request else "")
         return f"{root}{self.path}"
 
@@ -129,7 +144,7 @@ class ShortLink(models.Model):
     def target(self):
         """The live service page the link leads to, or None (then the link answers 404)."""
         service = self.service
-        return service if service.live else None
+        return service if service is not None and service.live else None
 
 
 class ShortLinkVisit(models.Model):
@@ -385,16 +400,38 @@ class Campaign(TranslatableMixin, ClusterableModel):
         if errors:
             raise ValidationError(errors)
 
-    def href(self, locale=None) -> str:
-        """Where the campaign leads, to the page in ``locale`` when it is translated."""
+    def href(self, locale=None, translations=None) -> str:
+        """Where the campaign leads, to the page in ``locale`` when it is translated.
+
+        ``translations`` ({translation_key: page in locale}) saves a query per campaign; see
+        :func:`campaign_links`."""
         if self.link_page_id:
             page = self.link_page
-            if page is None or not page.live:
+            if page is None:
                 return ""
             if locale is not None and page.locale_id != locale.pk:
-                page = page.get_translation_or_none(locale) or page
+                if translations is None:
+                    translations = _translations([page], locale)
+                page = translations.get(page.translation_key, page)
             return page.url if page.live else ""
         return self.link_url
+
+
+def _translations(pages, locale) -> dict:
+    """{translation_key: live page in ``locale``} for ``pages``, in one query."""
+    keys = [page.translation_key for page in pages if page.locale_id != locale.pk]
+    if not keys:
+        return {}
+    return {
+        page.translation_key: page
+        for page in Page.objects.live().filter(translation_key__in=keys, locale=locale)
+    }
+
+
+def campaign_links(campaigns, locale) -> list:
+    """[(campaign, href)] with each link in ``locale`` where the page is translated."""
+    translations = _translations([c.link_page for c in campaigns if c.link_page], locale)
+    return [(campaign, campaign.href(locale, translations)) for campaign in campaigns]
 
 
 class CampaignPlacement(Orderable):

@@ -5,6 +5,10 @@ Every function takes a period (first and last day, both included, in the town's 
 answers with a constant number of queries, however many services there are. Nothing here knows
 a visitor: the counters hold one number per thing and day.
 
+The timeline and the totals can be of one service page (``service``, its id): views, starts
+and the visits of its short links. Search terms are only ever shown when searched at least
+``min_searches()`` times in the period: people type names into search boxes.
+
 Read from top to bottom: periods and their buckets, the timeline, the table per service, the
 search terms.
 """
@@ -13,7 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Sum
+from django.conf import settings
+from django.db.models import Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -150,20 +155,27 @@ class Totals:
         return rate(self.starts, self.views)
 
 
-def _in_language(queryset, service_path: str, language: str | None):
+def _in_language(queryset, service_path: str, language: str | None, service: int | None = None):
+    """``queryset`` of counts limited to the pages in ``language`` and to the service page
+    ``service`` (an id), each when given; ``service_path`` leads from a count to its page."""
     if language:
-        return queryset.filter(**{f"{service_path}__locale__language_code": language})
+        queryset = queryset.filter(**{f"{service_path}__locale__language_code": language})
+    if service:
+        queryset = queryset.filter(**{f"{service_path}_id": service})
     return queryset
 
 
-def daily_totals(start: date, end: date, language: str | None = None) -> dict[date, Totals]:
+def daily_totals(
+    start: date, end: date, language: str | None = None, service: int | None = None
+) -> dict[date, Totals]:
     """The four totals of every day in the period that has any, across all services (of
-    ``language``'s pages only, when given); three queries."""
+    ``language``'s pages only, of the service page ``service`` only, when given); three
+    queries."""
     days: dict[date, Totals] = {}
     period = {"date__range": (start, end)}
     for model, series in ((ServicePageViewCount, "views"), (OnlineStartCount, "starts")):
         rows = (
-            _in_language(model.objects.filter(**period), "service", language)
+            _in_language(model.objects.filter(**period), "service", language, service)
             .values("date")
             .annotate(total=Sum("count"))
             .order_by()
@@ -172,7 +184,9 @@ def daily_totals(start: date, end: date, language: str | None = None) -> dict[da
             totals = days.setdefault(row["date"], Totals())
             setattr(totals, series, getattr(totals, series) + row["total"])
     visits = (
-        _in_language(ShortLinkVisit.objects.filter(**period), "short_link__service", language)
+        _in_language(
+            ShortLinkVisit.objects.filter(**period), "short_link__service", language, service
+        )
         .values("date", "channel")
         .annotate(total=Sum("count"))
         .order_by()
@@ -187,17 +201,23 @@ def daily_totals(start: date, end: date, language: str | None = None) -> dict[da
 
 
 def timeline(
-    start: date, end: date, granularity: str = "day", language: str | None = None
+    start: date,
+    end: date,
+    granularity: str = "day",
+    language: str | None = None,
+    service: int | None = None,
 ) -> list[Bucket]:
     """The four totals per day, week (from Monday) or month of the period, every bucket
-    present, also those without any count, so that charts have no gaps; three queries."""
+    present, also those without any count, so that charts have no gaps; of all services or of
+    the service page ``service`` (its views, starts and its short links' visits); three
+    queries."""
     buckets = []
     for bucket in bucket_starts(start, end, granularity):
         label, short_label = bucket_labels(bucket, granularity)
         last = next_bucket(bucket, granularity) - timedelta(days=1)
         buckets.append(Bucket(bucket, max(bucket, start), min(last, end), label, short_label))
     by_start = {bucket.start: bucket for bucket in buckets}
-    for day, totals in daily_totals(start, end, language).items():
+    for day, totals in daily_totals(start, end, language, service).items():
         bucket = by_start[bucket_start(day, granularity)]
         for series in SERIES:
             setattr(bucket, series, getattr(bucket, series) + getattr(totals, series))
@@ -213,9 +233,11 @@ def sum_up(rows) -> Totals:
     return totals
 
 
-def period_totals(start: date, end: date, language: str | None = None) -> Totals:
+def period_totals(
+    start: date, end: date, language: str | None = None, service: int | None = None
+) -> Totals:
     """The four totals of the whole period, e.g. for the dashboard; three queries."""
-    return sum_up(daily_totals(start, end, language).values())
+    return sum_up(daily_totals(start, end, language, service).values())
 
 
 # --- Per service -------------------------------------------------------------------------------
@@ -271,10 +293,13 @@ def service_rows(
     end: date,
     language: str | None = None,
     order: str = DEFAULT_SERVICE_ORDER,
+    include_unvisited: bool = False,
 ) -> list[ServiceRow]:
-    """The totals of every service page counted in the period (pages without any count in the
-    period are left out), sorted by ``order`` (see ``sort_service_rows``). Four queries: three
-    totals grouped by service and one for the titles."""
+    """The totals of every service page counted in the period, sorted by ``order`` (see
+    ``sort_service_rows``). Pages without any count in the period are left out, unless
+    ``include_unvisited``: then every live service page (in ``language``) is listed, those
+    nobody found with zeros. Four queries: three totals grouped by service and one for the
+    titles."""
     period = {"date__range": (start, end)}
     rows: dict[int, ServiceRow] = {}
     for model, series in ((ServicePageViewCount, "views"), (OnlineStartCount, "starts")):
@@ -300,17 +325,46 @@ def service_rows(
             service.qr += row["total"]
         else:
             service.links += row["total"]
-    if rows:
-        pages = ServicePage.objects.filter(pk__in=list(rows)).values_list(
+    wanted = Q(pk__in=list(rows))
+    if include_unvisited:
+        live = Q(live=True)
+        if language:
+            live &= Q(locale__language_code=language)
+        wanted |= live
+    if rows or include_unvisited:
+        pages = ServicePage.objects.filter(wanted).values_list(
             "pk", "title", "locale__language_code"
         )
         for pk, title, language_code in pages:
-            rows[pk].title = title
-            rows[pk].language = language_code
+            row = rows.setdefault(pk, ServiceRow(pk))
+            row.title = title
+            row.language = language_code
     return sort_service_rows(list(rows.values()), order)
 
 
+def service_choices(also: int | None = None) -> list[tuple[int, str, str]]:
+    """The live service pages to filter by, as (id, title, language code), by title and
+    language; and the page ``also`` (an id) even if it is not live, so that a service with
+    counts from before it was unpublished can still be chosen. One query."""
+    wanted = Q(live=True)
+    if also:
+        wanted |= Q(pk=also)
+    pages = ServicePage.objects.filter(wanted).values_list("pk", "title", "locale__language_code")
+    return sorted(pages, key=lambda page: (_sort_text(page[1]), page[2], page[0]))
+
+
 # --- Search terms ------------------------------------------------------------------------------
+
+
+#: A term searched fewer times than this in the period is never shown nor downloaded: the public
+#: types names into search boxes, and a rare term is more likely one. The Django setting
+#: ``REACH_MIN_SEARCHES`` changes it.
+MIN_SEARCHES = 3
+
+
+def min_searches() -> int:
+    """How often a term must have been searched in the period to be shown (at least 1)."""
+    return max(1, int(getattr(settings, "REACH_MIN_SEARCHES", MIN_SEARCHES)))
 
 
 @dataclass
@@ -322,15 +376,20 @@ class SearchTermRow:
     without_results: int
 
 
-def _search_counts(start, end, language, area):
+def _search_counts(start, end, language, area, at_least):
+    """The terms' totals in the period (language and area when given), only those searched at
+    least ``at_least`` times in them (``min_searches()`` when None)."""
     counts = SearchTermCount.objects.filter(date__range=(start, end))
     if language:
         counts = counts.filter(language=language)
     if area:
         counts = counts.filter(area=area)
+    if at_least is None:
+        at_least = min_searches()
     return (
         counts.values("term")
         .annotate(total=Sum("searches"), total_without=Sum("without_results"))
+        .filter(total__gte=at_least)
         .order_by()
     )
 
@@ -342,10 +401,12 @@ def top_search_terms(
     language: str | None = None,
     area: str | None = None,
     limit: int | None = 20,
+    at_least: int | None = None,
 ) -> list[SearchTermRow]:
     """The ``limit`` most searched terms of the period (all with ``limit=None``), most searched
-    first, in one language and search area or all; one query."""
-    counts = _search_counts(start, end, language, area).order_by("-total", "term")
+    first, in one language and search area or all; only terms searched at least ``at_least``
+    times (default ``min_searches()``) in them; one query."""
+    counts = _search_counts(start, end, language, area, at_least).order_by("-total", "term")
     if limit is not None:
         counts = counts[:limit]
     return [SearchTermRow(row["term"], row["total"], row["total_without"]) for row in counts]
@@ -358,11 +419,13 @@ def zero_result_terms(
     language: str | None = None,
     area: str | None = None,
     limit: int | None = 20,
+    at_least: int | None = None,
 ) -> list[SearchTermRow]:
     """The ``limit`` terms that most often found nothing in the period (all with
-    ``limit=None``): what citizens look for and do not find; one query."""
+    ``limit=None``): what citizens look for and do not find; only terms searched at least
+    ``at_least`` times (default ``min_searches()``) in them, found or not; one query."""
     counts = (
-        _search_counts(start, end, language, area)
+        _search_counts(start, end, language, area, at_least)
         .filter(total_without__gt=0)
         .order_by("-total_without", "term")
     )

@@ -1,6 +1,7 @@
 """Reach statistics for communications staff, in the admin: page views, "start online" clicks,
-QR scans and short-link visits over time and per service, and what people searched for, with
-server-drawn charts and CSV downloads. The numbers come from ``reach.py``.
+QR scans and short-link visits over time (of all services or of one) and per service, and what
+people searched for, with server-drawn charts and CSV downloads. The numbers come from
+``reach.py``.
 
 Read from top to bottom: who may see it, the filter, the charts, the page, the CSV download, the
 menu item and the dashboard panel.
@@ -16,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,22 +31,21 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import reach
+from .material_views import can_use_material
 
 # --- Who may see it ----------------------------------------------------------------------------
 
 
 def can_view_reach(user) -> bool:
-    """Superusers, and admin users who may edit service pages
-    (``services_catalog.change_servicepage``) or see the short links
-    (``campaigns.view_shortlink``)."""
+    """Superusers, and admin users who may use the material (``can_use_material``: a
+    permission on short links, or a Wagtail page permission to add, edit or publish, as the
+    default "Editors" and "Moderators" groups have). They see the reach of every service: the
+    figures are daily totals, nothing personal."""
     if not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return user.has_perm("wagtailadmin.access_admin") and (
-        user.has_perm("services_catalog.change_servicepage")
-        or user.has_perm("campaigns.view_shortlink")
-    )
+    return user.has_perm("wagtailadmin.access_admin") and can_use_material(user)
 
 
 # --- The filter --------------------------------------------------------------------------------
@@ -78,8 +78,14 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def service_label(title: str, language: str) -> str:
+    """A service page as the filter lists it: "Hund anmelden (Deutsch)"."""
+    return f"{title} ({language_names().get(language, language)})"
+
+
 class ReachFilterForm(forms.Form):
-    """The period, the division of the timeline, the language and the search area."""
+    """The period, the division of the timeline, the language, the service the totals and the
+    charts are of, the search area, and whether services without visits are listed."""
 
     start = forms.DateField(
         label=gettext_lazy("From"),
@@ -101,14 +107,39 @@ class ReachFilterForm(forms.Form):
         choices=[("", gettext_lazy("All languages")), *settings.LANGUAGES],
         help_text=gettext_lazy("The language of the service pages and of the searches."),
     )
+    service = forms.TypedChoiceField(
+        label=gettext_lazy("Totals and charts of"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy(
+            "One service page, with the visits of its short links. The language above does not "
+            "apply to its totals and charts."
+        ),
+    )
     area = forms.ChoiceField(label=gettext_lazy("Searches in"), required=False)
+    unvisited = forms.BooleanField(
+        label=gettext_lazy("Include services with no visits"),
+        required=False,
+        help_text=gettext_lazy(
+            "The table per service then lists every live service page, also those nobody "
+            "viewed, started or reached by a short link in the period."
+        ),
+    )
     order = forms.ChoiceField(
         required=False, choices=service_order_choices, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, area_choices=(), **kwargs):
+    def __init__(self, *args, area_choices=(), service_pages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("All searches")), *area_choices]
+        #: The services to choose from, (id, title, language code), for the page to name the
+        #: chosen one without another query.
+        self.service_pages = list(service_pages)
+        self.fields["service"].choices = [
+            ("", _("All services")),
+            *((pk, service_label(title, code)) for pk, title, code in self.service_pages),
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -148,6 +179,10 @@ class ReachFilter:
     language: str = ""
     area: str = ""
     order: str = reach.DEFAULT_SERVICE_ORDER
+    #: The id of the service page the totals, the charts and the timeline CSV are of.
+    service: int | None = None
+    #: Whether the table per service lists the live services without any count too.
+    unvisited: bool = False
 
     @classmethod
     def default(cls):
@@ -162,6 +197,8 @@ class ReachFilter:
             "language": self.language,
             "area": self.area,
             "order": self.order,
+            "service": self.service,
+            "unvisited": "1" if self.unvisited else "",
             **changes,
         }
         return {key: value for key, value in values.items() if value}
@@ -170,8 +207,21 @@ class ReachFilter:
         """The filter as a query string, with ``changes`` (e.g. another order) applied."""
         return urlencode(self.params(**changes))
 
+    @property
+    def timeline_language(self) -> str | None:
+        """The language the totals and charts are of: none of their own for one service (its
+        page has its language), else the language chosen."""
+        return None if self.service else (self.language or None)
 
-FILTER_FIELDS = ("start", "end", "granularity", "language", "area", "order")
+
+FILTER_FIELDS = ("start", "end", "granularity", "language", "service", "area", "unvisited", "order")
+
+
+def asked_service(request) -> int | None:
+    """The service id in the address, if it looks like one (so that the choices can hold it
+    even if the page is no longer live)."""
+    value = request.GET.get("service", "")
+    return int(value) if value.isdigit() and len(value) <= 12 else None
 
 
 def read_filter(request) -> tuple[ReachFilter, ReachFilterForm]:
@@ -179,12 +229,15 @@ def read_filter(request) -> tuple[ReachFilter, ReachFilterForm]:
     defaults apply; when it asks for something invalid, the form carries the errors and the
     defaults apply."""
     default = ReachFilter.default()
-    area_choices = reach.search_area_choices()
+    choices = {
+        "area_choices": reach.search_area_choices(),
+        "service_pages": reach.service_choices(also=asked_service(request)),
+    }
     if not any(name in request.GET for name in FILTER_FIELDS):
-        form = ReachFilterForm(initial=default.params(), area_choices=area_choices)
+        form = ReachFilterForm(initial=default.params(), **choices)
         return default, form
     data = {**default.params(language="", area=""), **request.GET.dict()}
-    form = ReachFilterForm(data, area_choices=area_choices)
+    form = ReachFilterForm(data, **choices)
     if not form.is_valid():
         return default, form
     values = form.cleaned_data
@@ -196,6 +249,8 @@ def read_filter(request) -> tuple[ReachFilter, ReachFilterForm]:
             values["language"],
             values["area"],
             values["order"] or reach.DEFAULT_SERVICE_ORDER,
+            values["service"],
+            values["unvisited"],
         ),
         form,
     )
@@ -364,14 +419,32 @@ class ReachView(WagtailAdminTemplateMixin, TemplateView):
         chosen = self.filter
         language = chosen.language or None
         area = chosen.area or None
-        buckets = reach.timeline(chosen.start, chosen.end, chosen.granularity, language)
+        buckets = reach.timeline(
+            chosen.start,
+            chosen.end,
+            chosen.granularity,
+            chosen.timeline_language,
+            chosen.service,
+        )
         totals = reach.sum_up(buckets)
         names = language_names()
-        services = reach.service_rows(chosen.start, chosen.end, language, chosen.order)
+        services = reach.service_rows(
+            chosen.start, chosen.end, language, chosen.order, include_unvisited=chosen.unvisited
+        )
         for row in services:
             row.language_name = names.get(row.language, row.language)
             row.rate_text = percent(row.start_rate)
             row.edit_url = reverse("wagtailadmin_pages:edit", args=[row.service_id])
+            row.filter_url = "?" + chosen.query(service=row.service_id)
+            row.chosen = row.service_id == chosen.service
+        chosen_service = next(
+            (
+                service_label(title, code)
+                for pk, title, code in self.form.service_pages
+                if pk == chosen.service
+            ),
+            "",
+        )
         for bucket in buckets:
             bucket.rate_text = percent(bucket.start_rate)
         search_filter = {"language": language, "area": area, "limit": TERMS_SHOWN}
@@ -381,6 +454,8 @@ class ReachView(WagtailAdminTemplateMixin, TemplateView):
                 "filter_form": self.form,
                 "chosen": chosen,
                 "granularity_label": reach.GRANULARITIES[chosen.granularity],
+                "chosen_service": chosen_service,
+                "all_services_url": "?" + chosen.query(service=None),
                 "language_label": names.get(chosen.language, _("all languages")),
                 "total_figures": [
                     (series, label, getattr(totals, series))
@@ -395,6 +470,7 @@ class ReachView(WagtailAdminTemplateMixin, TemplateView):
                 "top_terms": reach.top_search_terms(chosen.start, chosen.end, **search_filter),
                 "zero_terms": reach.zero_result_terms(chosen.start, chosen.end, **search_filter),
                 "terms_shown": TERMS_SHOWN,
+                "min_searches": reach.min_searches(),
                 "csv_urls": {
                     table: f"{csv_url}?{chosen.query(table=table)}" for table in CSV_TABLES
                 },
@@ -420,12 +496,22 @@ def csv_cell(value):
     return value
 
 
-def csv_rate(value: float | None) -> str:
-    """A start rate in percent with one decimal and a point ("16.7"), empty without views."""
-    return "" if value is None else f"{value * 100:.1f}"
+def csv_format() -> tuple[str, str]:
+    """The column separator and the decimal mark for the admin's active language. German Excel
+    splits columns at ";" only and reads "16.7" as a date, so German gets ";" and "16,7";
+    every other language "," and "16.7"."""
+    if (translation.get_language() or "").lower().startswith("de"):
+        return ";", ","
+    return ",", "."
 
 
-def csv_rows(table: str, chosen: ReachFilter):
+def csv_rate(value: float | None, decimal_mark: str = ".") -> str:
+    """A start rate in percent with one decimal ("16.7", or "16,7" with ``decimal_mark=","``),
+    empty without views."""
+    return "" if value is None else f"{value * 100:.1f}".replace(".", decimal_mark)
+
+
+def csv_rows(table: str, chosen: ReachFilter, decimal_mark: str = "."):
     """The header and rows of one of ``CSV_TABLES`` for the filter."""
     language = chosen.language or None
     area = chosen.area or None
@@ -437,13 +523,20 @@ def csv_rows(table: str, chosen: ReachFilter):
             *reach.SERIES.values(),
             _("Start rate (%)"),
         ]
-        for bucket in reach.timeline(chosen.start, chosen.end, chosen.granularity, language):
+        buckets = reach.timeline(
+            chosen.start,
+            chosen.end,
+            chosen.granularity,
+            chosen.timeline_language,
+            chosen.service,
+        )
+        for bucket in buckets:
             yield [
                 bucket.first_day.isoformat(),
                 bucket.last_day.isoformat(),
                 bucket.label,
                 *(getattr(bucket, series) for series in reach.SERIES),
-                csv_rate(bucket.start_rate),
+                csv_rate(bucket.start_rate, decimal_mark),
             ]
     elif table == "services":
         yield [
@@ -453,13 +546,16 @@ def csv_rows(table: str, chosen: ReachFilter):
             *reach.SERIES.values(),
             _("Start rate (%)"),
         ]
-        for row in reach.service_rows(chosen.start, chosen.end, language, chosen.order):
+        rows = reach.service_rows(
+            chosen.start, chosen.end, language, chosen.order, include_unvisited=chosen.unvisited
+        )
+        for row in rows:
             yield [
                 row.title,
                 row.language,
                 row.service_id,
                 *(getattr(row, series) for series in reach.SERIES),
-                csv_rate(row.start_rate),
+                csv_rate(row.start_rate, decimal_mark),
             ]
     else:
         zero = table == "zero_results"
@@ -477,9 +573,12 @@ def plain_text_error(text: str) -> HttpResponse:
 @require_safe
 def csv_download(request):
     """``?table=timeline|services|searches|zero_results`` with the page's filter, as CSV in
-    UTF-8 with a byte order mark (so that spreadsheets read umlauts right). An unknown table or a
-    filter that cannot be used answers 400 with the reason: a download never holds other
-    numbers than asked for."""
+    UTF-8 with a byte order mark (so that spreadsheets read umlauts right), separated by ";"
+    with decimal commas in the German admin and by "," with decimal points otherwise (see
+    ``csv_format``). The timeline is of the chosen service, if any; the search terms only those
+    searched at least ``reach.min_searches()`` times. An unknown table or a filter that cannot
+    be used answers 400 with the reason: a download never holds other numbers than asked
+    for."""
     if not can_view_reach(request.user):
         return permission_denied(request)
     table = request.GET.get("table", "")
@@ -493,13 +592,16 @@ def csv_download(request):
             _("The filter could not be used. %(errors)s") % {"errors": error_text(form)}
         )
     filename = f"reach-{table.replace('_', '-')}-{chosen.start:%Y-%m-%d}-{chosen.end:%Y-%m-%d}"
-    if chosen.language:
+    if chosen.service and table == "timeline":
+        filename += f"-service-{chosen.service}"  # (the language does not apply to it)
+    elif chosen.language:
         filename += f"-{chosen.language}"
+    separator, decimal_mark = csv_format()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
-    for row in csv_rows(table, chosen):
+    writer = csv.writer(response, delimiter=separator)
+    for row in csv_rows(table, chosen, decimal_mark):
         writer.writerow([csv_cell(value) for value in row])
     return response
 

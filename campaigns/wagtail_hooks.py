@@ -2,13 +2,21 @@
 material for each service, the reach statistics; and what this app shows on public pages
 through ``home``'s hooks."""
 
+import hashlib
+
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.models import TownSettings
 from services_catalog.models import ServicePage
 
 from . import material_views, reach_views
@@ -16,6 +24,7 @@ from .models import (
     Campaign,
     ServiceSpotlight,
     ShortLink,
+    campaign_links,
     campaigns_for_page,
     current_spotlight,
     spotlight_archive,
@@ -39,12 +48,40 @@ class CampaignViewSet(SnippetViewSet):
     list_filter = ["locale", "style", "show_on_home_page"]
 
 
+class ShortLinkCreateView(snippet_views.CreateView):
+    """Opened from a service's material page with ``?service=<id>``: that service is filled
+    in, and saving leads back to the material (``?next=``)."""
+
+    def get_initial_form_instance(self):
+        instance = super().get_initial_form_instance() or ShortLink()
+        service = self.request.GET.get("service", "")
+        if service.isdigit():
+            instance.service = ServicePage.objects.filter(pk=service).first()
+        return instance
+
+    def get_success_url(self):
+        return get_valid_next_url_from_request(self.request) or super().get_success_url()
+
+
 class ShortLinkViewSet(SnippetViewSet):
     model = ShortLink
     icon = "link"
     menu_label = _("Short links")
-    list_display = ["code", "service", "label", "created_at"]
+    add_view_class = ShortLinkCreateView
+    list_display = [
+        "code",
+        "service",
+        "label",
+        Column("total_visits", label=_("Visits"), sort_key="total_visits"),
+        "created_at",
+    ]
     search_fields = ["code", "label"]
+
+    def get_queryset(self, request):
+        """Each link with its visits of all time, summed in the same query."""
+        return ShortLink.objects.select_related("service").annotate(
+            total_visits=Coalesce(Sum("visits__count"), 0)
+        )
 
 
 class PromotionGroup(SnippetViewSetGroup):
@@ -107,9 +144,7 @@ def page_campaigns(request, page):
         return ""
     return render_to_string(
         "campaigns/campaigns.html",
-        {
-            "campaigns": [(campaign, campaign.href(page.locale)) for campaign in campaigns],
-        },
+        {"campaigns": campaign_links(campaigns, page.locale)},
         request=request,
     )
 
@@ -136,10 +171,16 @@ def spotlight_slide(screen):
 
 @hooks.register("rathaus_share_image")
 def service_share_image(request, page):
-    """Service pages share their generated image (town, service name, short link)."""
+    """Service pages share their generated image (town, service name, short link). The
+    address changes with what is drawn on it, so that social networks fetch it anew."""
     if page.specific_class is not ServicePage:
         return ""
-    link = ShortLink.objects.filter(service_id=page.pk).order_by("created_at", "pk").first()
-    if link is None:
-        return ""
-    return request.build_absolute_uri(reverse("short_link_share_image", args=[link.code]))
+    link = ShortLink.for_service(page)
+    town = TownSettings.for_request(request)
+    version = hashlib.sha256(
+        "\x1f".join(
+            [page.title, str(page.last_published_at), town.town_name, str(town.coat_of_arms_id)]
+        ).encode("utf-8")
+    ).hexdigest()[:10]
+    url = reverse("short_link_share_image", args=[link.code])
+    return request.build_absolute_uri(f"{url}?v={version}")

@@ -6,10 +6,12 @@ import re
 from django.db.models import F
 from django.utils import timezone
 
-# Crawlers, link previews and monitoring announce themselves; they are not people reached.
+# Crawlers, link previews (the share texts' channels fetch every link posted: WhatsApp,
+# Mastodon's servers, Bluesky's card service, …) and monitoring; they are not people reached.
 _ROBOT = re.compile(
-    r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|curl|wget|python-|"
-    r"httpclient|headless|monitor|uptime|lighthouse|pingdom",
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|iframely|cardyb|whatsapp|"
+    r"mastodon|pleroma|misskey|http\.rb|curl|wget|python|httpclient|okhttp|go-http|java/|"
+    r"axios|node-fetch|headless|monitor|uptime|lighthouse|pingdom|validator",
     re.IGNORECASE,
 )
 
@@ -26,13 +28,17 @@ def add_one(model, day=None, **key):
 
 
 def counts_as_visit(request) -> bool:
-    """Whether a request is a person's visit worth counting: a GET that is no preview, no
-    prefetch and comes from no known robot."""
+    """Whether a request is a person's visit worth counting: a GET by a web browser (every
+    browser's user agent starts with "Mozilla/") for a page to show, that is no preview, no
+    prefetch and comes from no known robot or link preview."""
     if request.method != "GET" or getattr(request, "is_preview", False):
         return False
     if request.headers.get("Purpose") == "prefetch" or request.headers.get(
         "Sec-Purpose", ""
     ).startswith("prefetch"):
         return False
+    # Browsers say what a request is for; only a document shown to someone counts.
+    if request.headers.get("Sec-Fetch-Dest", "document") not in ("document", "iframe"):
+        return False
     agent = request.headers.get("User-Agent", "")
-    return bool(agent) and not _ROBOT.search(agent)
+    return agent.startswith("Mozilla/") and not _ROBOT.search(agent)

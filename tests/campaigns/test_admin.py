@@ -4,6 +4,7 @@ under "Promotion" in the admin."""
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
@@ -117,3 +118,52 @@ def test_staff_add_a_readable_short_link(admin_client, dog):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
+
+
+def test_a_short_links_code_and_service_are_fixed_once_it_exists(admin_client, dog, de):
+    link = ShortLink.objects.create(service=dog, code="hundeplakat", label="Plakat")
+    other = ServicePage.objects.get(locale=de, key="sperrmuell-anmelden")
+    response = admin_client.post(
+        f"/admin/snippets/campaigns/shortlink/edit/{link.pk}/",
+        {"service": other.pk, "code": "anders", "label": "Plakat Bürgerbüro"},
+    )
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert (link.service, link.code, link.label) == (dog, "hundeplakat", "Plakat Bürgerbüro")
+
+
+def test_a_deleted_service_keeps_its_codes_reserved(visitor, dog):
+    link = ShortLink.objects.create(service=dog, code="hundeplakat")
+    dog.delete()
+    link.refresh_from_db()
+    assert link.service is None
+    assert visitor.get("/s/hundeplakat", follow=True).status_code == 404
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ShortLink.objects.create(service=ServicePage.objects.live().first(), code="hundeplakat")
+
+
+def test_adding_a_link_from_the_material_page_fills_in_the_service(admin_client, dog):
+    material = f"/admin/promotion/material/{dog.pk}/"
+    html = admin_client.get(material).content.decode()
+    add = f"/admin/snippets/campaigns/shortlink/add/?service={dog.pk}&amp;next="
+    assert add in html
+    response = admin_client.get(
+        "/admin/snippets/campaigns/shortlink/add/", {"service": dog.pk, "next": material}
+    )
+    assert response.context["form"]["service"].value() == dog.pk
+    response = admin_client.post(
+        f"/admin/snippets/campaigns/shortlink/add/?service={dog.pk}&next={material}",
+        {"service": dog.pk, "code": "hundeflyer", "label": "Flyer"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == material
+
+
+def test_the_short_link_list_shows_visits(admin_client, visitor, dog):
+    link = ShortLink.for_service(dog)
+    visitor.get(f"/s/{link.code}")
+    visitor.get(f"/s/{link.code}?qr")
+    html = admin_client.get("/admin/snippets/campaigns/shortlink/?q=" + link.code).content.decode()
+    row = html[html.index(f"/s/{link.code}") :]
+    row = row[: row.index("</tr>")]
+    assert ">2<" in row.replace(" ", "").replace("\n", "")

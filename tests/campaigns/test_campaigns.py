@@ -1,6 +1,7 @@
 """Campaign banners and teasers: shown within their schedule, on the home page and on the
 content pages they are placed on, in the page's language; and the share image in link previews."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -128,28 +129,38 @@ def test_campaign_input_is_checked(de, dog):
     assert "link_url" in error.value.message_dict
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
 def test_the_number_of_queries_does_not_grow_with_campaigns(
-    client, de, home_de, dog, django_assert_max_num_queries
+    client, de, en, home_de, dog, language, django_assert_max_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    campaign(de, link_page=dog)
-    client.get(home_de.url)
+    home = home_de if language == "de" else home_de.get_translation(en)
+    locale = de if language == "de" else en
+    # Campaigns of the reader's language that lead to the German page of the service: the
+    # link is looked up in the reader's language.
+    campaign(locale, link_page=dog)
+    client.get(home.url)
     with CaptureQueriesContext(connection) as one:
-        client.get(home_de.url)
+        client.get(home.url)
     now = timezone.now()
     for number in range(8):
-        Campaign.objects.create(locale=de, title=f"Aktion {number}", starts_at=now, link_page=dog)
+        Campaign.objects.create(
+            locale=locale, title=f"Aktion {number}", starts_at=now, link_page=dog
+        )
     with django_assert_max_num_queries(len(one)):
-        html = client.get(home_de.url).content.decode()
+        html = client.get(home.url).content.decode()
     assert "Aktion 7" in html
+    assert f'href="{dog.get_translation(locale).url}"' in html
 
 
 def test_service_pages_share_their_generated_image(client, dog):
     link = ShortLink.for_service(dog)
     html = client.get(dog.url).content.decode()
-    assert f'<meta property="og:image" content="http://testserver/s/{link.code}/share.png">' in html
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert image.startswith(f"http://testserver/s/{link.code}/share.png?v=")
+    assert client.get(image).status_code == 200
     assert '<meta property="og:image:width" content="1200">' in html
     assert f'<meta property="og:title" content="{dog.title}">' in html
     assert f'<meta property="og:description" content="{dog.summary}">' in html
@@ -169,3 +180,26 @@ def test_news_articles_keep_their_own_preview(client, de):
     html = client.get(article.url).content.decode()
     assert html.count('property="og:title"') == 1
     assert '<meta property="og:type" content="article">' in html
+
+
+def test_the_share_image_address_changes_with_the_title(client, dog):
+    def image(page):
+        html = client.get(page.url).content.decode()
+        return re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+
+    before = image(dog)
+    dog.title = "Hund anmelden"
+    dog.save_revision().publish()
+    assert image(dog) != before
+
+
+def test_a_service_that_never_went_through_publishing_still_gets_its_link(client, dog):
+    """The catalog import writes pages without Wagtail's publish signal."""
+    page = ServicePage(
+        title="Angelschein", slug="angelschein", key="angelschein", summary="Fischen.", live=True
+    )
+    dog.get_parent().add_child(instance=page)
+    assert not ShortLink.objects.filter(service=page).exists()
+    html = client.get(page.url).content.decode()
+    link = ShortLink.objects.get(service=page)
+    assert f"/s/{link.code}/share.png?v=" in html

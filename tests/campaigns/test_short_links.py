@@ -76,20 +76,27 @@ def test_robots_head_requests_and_previews_are_not_counted(client, visitor, link
 
 
 @pytest.mark.parametrize(
-    "suffix",
+    "query",
     [
         "?next=https://evil.example/",
         "?url=https://evil.example/&qr",
-        "/https://evil.example/",
-        "//evil.example",
-        "%2F%2Fevil.example",
+        "?qr=https://evil.example/",
+        "?redirect=%2F%2Fevil.example",
+        "?service=1&page=https://evil.example/",
     ],
 )
-def test_there_is_no_open_redirect(visitor, link, dog, suffix):
-    response = visitor.get(f"/s/{link.code}{suffix}")
-    assert "evil.example" not in response.get("Location", "")
-    if response.status_code == 302:
-        assert response["Location"] == dog.url
+def test_there_is_no_open_redirect(visitor, link, dog, query):
+    """Whatever the address carries, the link leads to its own service."""
+    response = visitor.get(f"/s/{link.code}{query}")
+    assert response.status_code == 302
+    assert response["Location"] == dog.url
+
+
+def test_paths_below_a_short_link_lead_nowhere(visitor, link):
+    for suffix in ("/https://evil.example/", "//evil.example", "/..%2F..%2Fadmin"):
+        response = visitor.get(f"/s/{link.code}{suffix}", follow=True)
+        assert response.status_code == 404
+        assert all("evil.example" not in url for url, _status in response.redirect_chain)
 
 
 def test_unknown_codes_and_withdrawn_services_lead_nowhere(visitor, link, dog):
@@ -129,3 +136,33 @@ def test_service_page_views_are_counted_as_daily_totals(client, visitor, dog):
     visitor.head(dog.url)
     row = ServicePageViewCount.objects.get(service=dog, date=timezone.localdate())
     assert row.count == 2
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "WhatsApp/2.23.20.0",
+        "http.rb/5.1.1 (Mastodon/4.2.1; +https://social.example/)",
+        "Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)",
+        "Mozilla/5.0 (compatible; Iframely/1.3.1; +https://iframely.com/docs/about)",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "TelegramBot (like TwitterBot)",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10_1) AppleWebKit/600.2.5 (KHTML, like Gecko)"
+        " Version/8.0.2 Safari/600.2.5 (Applebot/0.1)",
+        "python-requests/2.32.3",
+    ],
+)
+def test_link_previews_of_the_share_channels_are_not_counted(client, link, dog, agent):
+    """Posting a short link on WhatsApp, Mastodon or Bluesky makes their servers fetch it at
+    once; those fetches are no people reached."""
+    assert client.get(f"/s/{link.code}", HTTP_USER_AGENT=agent).status_code == 302
+    client.get(dog.url, HTTP_USER_AGENT=agent)
+    assert visits(link, "link") == 0
+    assert not ServicePageViewCount.objects.filter(service=dog, date=timezone.localdate()).exists()
+
+
+def test_a_browser_fetching_something_else_than_a_page_is_not_counted(visitor, link):
+    assert visitor.get(f"/s/{link.code}", HTTP_SEC_FETCH_DEST="image").status_code == 302
+    assert visits(link, "link") == 0
+    assert visitor.get(f"/s/{link.code}", HTTP_SEC_FETCH_DEST="document").status_code == 302
+    assert visits(link, "link") == 1
