@@ -2,14 +2,15 @@
 a campaign on the home page and the services section, the archive page, short links, and
 three months of daily reach figures so the statistics have something to show."""
 
+import json
 import random
 from datetime import date, timedelta
 
 from django.utils import timezone
 from wagtail.models import Locale
 
-from home.demo import add_to_main_menu, child, translate
-from home.models import HomePage, SearchTermCount
+from home.demo import add_to_main_menu, child, demo_images, translate
+from home.models import HomePage, SearchTermCount, StandardPage
 from services_catalog.models import (
     OnlineStartCount,
     ServiceIndexPage,
@@ -143,8 +144,12 @@ def seed(stdout):
             service=services["hund-anmelden"], code="hund", label="Amtsblatt, Ausgabe März"
         )
 
+    services["briefwahl-beantragen"] = ServicePage.objects.filter(
+        locale=de, key="briefwahl-beantragen"
+    ).first()
     created = seed_spotlights(services, de, en)
     seed_campaign(services, de, en)
+    seed_online_page(de, en)
     seed_figures()
     stdout.write(f"Promotion: {created} services of the month, a campaign, short links.")
 
@@ -160,6 +165,7 @@ def seed_spotlights(services, de, en) -> int:
     if ServiceSpotlight.objects.exists():
         return 0
     today = timezone.localdate()
+    image = demo_images().get("Demo: Marktplatz")
     created = 0
     for months_back, (key, text_de, text_en) in enumerate(SPOTLIGHTS):
         service = services.get(key)
@@ -167,11 +173,17 @@ def seed_spotlights(services, de, en) -> int:
             continue
         starts = month_start(today, months_back)
         ends = month_start(today, months_back - 1) - timedelta(days=1)
-        german = ServiceSpotlight.objects.create(
+        german = ServiceSpotlight(
             locale=de, service=service, text=text_de, starts_on=starts, ends_on=ends
         )
+        if months_back == 0 and image is not None:
+            german.image = image
+            german.image_alt = "Der Marktplatz von Musterstadt mit dem Rathaus"
+        german.save()
         english = german.copy_for_translation(en)
         english.text = text_en
+        if german.image_id:
+            english.image_alt = "Musterstadt's market square with the town hall"
         english.save()
         created += 1
     return created
@@ -203,6 +215,66 @@ def seed_campaign(services, de, en):
     english.text = "Since this month you can register a move within Musterstadt online."
     english.button_text = "Change your address online"
     english.save()
+
+    politics = (
+        HomePage.objects.get(locale=de, depth=2)
+        .get_children()
+        .filter(slug="rathaus-und-politik")
+        .first()
+    )
+    if politics is not None:
+        teaser = Campaign(
+            locale=de,
+            title="Briefwahl online beantragen",
+            text="Wählen von zu Hause: Die Unterlagen kommen per Post.",
+            link_page=services.get("briefwahl-beantragen"),
+            style=Campaign.Style.TEASER,
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=45),
+            show_on_home_page=False,
+        )
+        teaser.placements = [CampaignPlacement(page=politics, include_subpages=True)]
+        teaser.save()
+        english = teaser.copy_for_translation(en)
+        english.title = "Apply for a postal vote online"
+        english.text = "Vote from home: the papers come by post."
+        english.save()
+
+
+def seed_online_page(de, en):
+    """A content page about the online services that carries the service-of-the-month block."""
+    home_de = HomePage.objects.get(locale=de, depth=2)
+    body = [
+        {
+            "type": "paragraph",
+            "value": "<p>Viele Leistungen der Stadt erledigen Sie online, ohne Termin.</p>",
+        },
+        {"type": "service_of_the_month", "value": None},
+    ]
+    page = child(
+        home_de,
+        StandardPage,
+        slug="online-dienste",
+        title="Online-Dienste",
+        intro="Was Sie bei der Stadt online erledigen können.",
+        body=json.dumps(body),
+    )
+    translate(
+        page,
+        en,
+        slug="online-services",
+        title="Online services",
+        intro="What you can do online with the town.",
+        body=json.dumps(
+            [
+                {
+                    "type": "paragraph",
+                    "value": "<p>Many of the town's services can be done online.</p>",
+                },
+                {"type": "service_of_the_month", "value": None},
+            ]
+        ),
+    )
 
 
 def seed_figures(days=90):

@@ -24,7 +24,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from home.counters import add_one
@@ -286,13 +286,26 @@ class ServiceSpotlight(TranslatableMixin, index.Indexed, models.Model):
 
 
 def current_spotlight(locale, today=None):
-    """The service of the month of ``locale`` shown today (its service live), or None."""
-    return (
-        ServiceSpotlight.objects.current(locale, today)
-        .filter(service__live=True)
-        .select_related("service", "image")
-        .first()
+    """The service of the month of ``locale`` shown today (its service live), or None.
+
+    Without a translation into ``locale`` the default language's spotlight is shown (the
+    template marks its language), and ``spotlight.shown_service`` is the service's page in
+    ``locale`` where there is one.
+    """
+    found = (
+        ServiceSpotlight.objects.current(None, today)
+        .filter(locale__in=[locale.pk, Locale.get_default().pk], service__live=True)
+        .select_related("service", "image", "locale")
     )
+    spotlight = next((s for s in found if s.locale_id == locale.pk), None)
+    spotlight = spotlight or next(iter(found), None)
+    if spotlight is not None:
+        service = spotlight.service
+        if service.locale_id != locale.pk:
+            service = service.get_translation_or_none(locale) or service
+            service = service if service.live else spotlight.service
+        spotlight.shown_service = service
+    return spotlight
 
 
 # --- Campaigns -------------------------------------------------------------------------------

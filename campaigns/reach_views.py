@@ -79,8 +79,8 @@ class DateInput(forms.DateInput):
 
 
 def service_label(title: str, language: str) -> str:
-    """A service page as the filter lists it: "Hund anmelden (Deutsch)"."""
-    return f"{title} ({language_names().get(language, language)})"
+    """A service page as the filter lists it: "Hund anmelden – Deutsch"."""
+    return f"{title} – {language_names().get(language, language)}"
 
 
 class ReachFilterForm(forms.Form):

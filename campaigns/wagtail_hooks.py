@@ -111,18 +111,14 @@ def register_admin_urls():
 # --- Public pages, through home's hooks ------------------------------------------------------
 
 
-def render_spotlight(request, locale, context=None):
+def render_spotlight(request, locale):
     """The service of the month teaser of ``locale``, or "" when none is running."""
     spotlight = current_spotlight(locale)
     if spotlight is None:
         return ""
     return render_to_string(
         "campaigns/spotlight_teaser.html",
-        {
-            "spotlight": spotlight,
-            "archive": spotlight_archive(locale),
-            "heading_level": (context or {}).get("heading_level", 2),
-        },
+        {"spotlight": spotlight, "archive": spotlight_archive(locale), "locale": locale},
         request=request,
     )
 
@@ -155,18 +151,20 @@ def spotlight_slide(screen):
     spotlight = current_spotlight(screen.locale)
     if spotlight is None:
         return []
-    link = ShortLink.for_service(spotlight.service)
-    return [
-        {
-            "kind": "spotlight",
-            "label": spotlight.display_heading,
-            "title": spotlight.service.title,
-            "text": spotlight.text,
-            "meta": link.url().split("://", 1)[-1],
-            "qr": reverse("short_link_qr_svg", args=[link.code]),
-            "qr_alt": _("QR code leading to %(address)s") % {"address": link.url()},
-        }
-    ]
+    link = ShortLink.for_service(spotlight.shown_service)
+    slide = {
+        "kind": "spotlight",
+        "label": spotlight.display_heading,
+        "title": spotlight.shown_service.title,
+        "text": spotlight.text,
+        "meta": link.url().split("://", 1)[-1],
+        "qr": reverse("short_link_qr_svg", args=[link.code]),
+        "qr_alt": _("QR code leading to %(address)s") % {"address": link.url()},
+    }
+    if spotlight.image:
+        slide["image"] = spotlight.image.get_rendition("fill-800x500").url
+        slide["image_alt"] = spotlight.image_alt
+    return [slide]
 
 
 @hooks.register("rathaus_share_image")

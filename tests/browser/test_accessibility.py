@@ -77,6 +77,10 @@ PUBLIC_PAGES = [
     # finder above also show the service of the month and a campaign banner).
     PublicPage("/de/service-des-monats/"),
     PublicPage("/en/service-of-the-month/"),
+    # A content page with the service-of-the-month block ("Rathaus und Politik" above also
+    # shows a campaign teaser, the home pages a banner and the spotlight with its image).
+    PublicPage("/de/online-dienste/"),
+    PublicPage("/en/online-services/"),
     PublicPage("/de/maengelmelder/meldungen/"),
     PublicPage("/en/report-a-defect/reports/"),
     PublicPage("/de/maengelmelder/meldungen/?category=schlagloch&status=open"),

@@ -167,3 +167,44 @@ def test_the_short_link_list_shows_visits(admin_client, visitor, dog):
     row = html[html.index(f"/s/{link.code}") :]
     row = row[: row.index("</tr>")]
     assert ">2<" in row.replace(" ", "").replace("\n", "")
+
+
+@pytest.fixture
+def communications(django_user_model):
+    """A member of the "Communications" group the migrations create, and nothing else."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("presse", "presse@example.org", "x")
+    user.groups.add(Group.objects.get(name="Communications"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_communications_staff_can_run_a_campaign_month(communications, dog):
+    for url in (
+        "/admin/",
+        "/admin/snippets/campaigns/servicespotlight/add/?locale=de",
+        "/admin/snippets/campaigns/campaign/add/?locale=de",
+        "/admin/choose-page/",
+        "/admin/images/chooser/",
+        f"/admin/promotion/material/{dog.pk}/",
+        f"/admin/promotion/material/{dog.pk}/poster/",
+        "/admin/promotion/reach/",
+    ):
+        assert communications.get(url).status_code == 200, url
+    today = timezone.localdate()
+    response = communications.post(
+        "/admin/snippets/campaigns/servicespotlight/add/?locale=de",
+        {
+            "service": dog.pk,
+            "text": "Hund online anmelden.",
+            "starts_on": today.isoformat(),
+            "ends_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    # …but they edit no pages.
+    response = communications.get(f"/admin/pages/{dog.pk}/edit/")
+    assert response.status_code in (302, 403)

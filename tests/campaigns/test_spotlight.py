@@ -202,3 +202,39 @@ def test_the_infomonitor_shows_it_first_with_a_qr_code(client, de, only):
     screen.save_revision().publish()
     data = client.get(screen.url + "data/").json()
     assert all(slide["kind"] != "spotlight" for slide in data["slides"])
+
+
+def test_without_a_translation_english_pages_show_the_german_one(client, en, home_en, only):
+    only.get_translation(en).delete()
+    html = client.get(home_en.url).content.decode()
+    assert f'<p class="spotlight__text" lang="de">{only.text}</p>' in html
+    # The link leads to the service's English page.
+    assert f'href="{only.service.get_translation(en).url}"' in html
+
+
+def test_the_service_link_follows_a_translation_made_later(client, de, en, home_en, today):
+    """A spotlight translated before its service was: the English page links to the English
+    service as soon as it exists."""
+    ServiceSpotlight.objects.all().delete()
+    waste = ServicePage.objects.get(locale=de, key="sperrmuell-anmelden")
+    english_service = waste.get_translation(en)
+    spotlight = ServiceSpotlight.objects.create(
+        locale=en, service=waste, text="Bulky waste.", starts_on=today, ends_on=today
+    )
+    ServiceSpotlight.objects.filter(pk=spotlight.pk).update(service=waste)  # as if older
+    html = client.get(home_en.url).content.decode()
+    assert f'href="{english_service.url}"' in html
+
+
+def test_the_infomonitor_shows_its_image(client, de, only):
+    from wagtail.images import get_image_model
+
+    only.image = get_image_model().objects.first()
+    only.image_alt = "Ein Hund mit Marke"
+    only.save()
+    screen = InfoMonitorPage.objects.get(locale=de)
+    slide = client.get(screen.url + "data/").json()["slides"][0]
+    assert slide["image_alt"] == "Ein Hund mit Marke"
+    assert "fill-800x500" in slide["image"]
+    html = client.get(screen.url).content.decode()
+    assert f'src="{slide["image"]}" alt="Ein Hund mit Marke"' in html

@@ -47,6 +47,14 @@
         section.appendChild(element("h2", "slide__title", slide.title));
         if (slide.meta) { section.appendChild(element("p", "slide__meta", slide.meta)); }
         section.appendChild(element("p", "slide__text", slide.text));
+        if (slide.image) {
+            var picture = element("img", "slide__image", "");
+            picture.src = slide.image;
+            picture.alt = slide.image_alt || "";
+            picture.width = 800;
+            picture.height = 500;
+            section.appendChild(picture);
+        }
         if (slide.qr) {
             var qr = element("img", "slide__qr", "");
             qr.src = slide.qr;
