@@ -179,6 +179,34 @@ class ShortLinkVisit(models.Model):
         add_one(cls, day=day, short_link=short_link, channel=channel)
 
 
+class ImageWithAlt(models.Model):
+    """An optional image and the alternative text that blind readers hear, required with it."""
+
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it. Required with an image."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def image_errors(self) -> dict:
+        """The validation error of a missing alternative text, for ``clean``."""
+        if self.image_id and not self.image_alt.strip():
+            return {"image_alt": _("An image needs an alternative text.")}
+        return {}
+
+
 # --- Service of the month --------------------------------------------------------------------
 
 
@@ -200,7 +228,7 @@ class SpotlightQuerySet(models.QuerySet):
         return spotlights.order_by("-starts_on", "-pk")
 
 
-class ServiceSpotlight(TranslatableMixin, index.Indexed, models.Model):
+class ServiceSpotlight(TranslatableMixin, index.Indexed, ImageWithAlt):
     """The service of the month: one online service presented for a time, with a text and an
     image, on the home page, in teaser blocks and on the InfoMonitor."""
 
@@ -220,20 +248,6 @@ class ServiceSpotlight(TranslatableMixin, index.Indexed, models.Model):
         _("text"),
         max_length=600,
         help_text=_("Why this service is worth using online, in two or three sentences."),
-    )
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    image_alt = models.CharField(
-        _("image alternative text"),
-        max_length=250,
-        blank=True,
-        help_text=_("Describe the image for people who cannot see it. Required with an image."),
     )
     starts_on = models.DateField(_("shown from"))
     ends_on = models.DateField(_("shown until"), help_text=_("The last day it is shown."))
@@ -270,8 +284,7 @@ class ServiceSpotlight(TranslatableMixin, index.Indexed, models.Model):
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The last day must not be before the first.")
-        if self.image_id and not self.image_alt.strip():
-            errors["image_alt"] = _("An image needs an alternative text.")
+        errors.update(self.image_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -323,7 +336,7 @@ class CampaignQuerySet(models.QuerySet):
         return campaigns.order_by("-starts_at", "-pk")
 
 
-class Campaign(TranslatableMixin, ClusterableModel):
+class Campaign(TranslatableMixin, ImageWithAlt, ClusterableModel):
     """A banner or teaser that promotes something for a time, on the home page and on the
     content pages staff choose."""
 
@@ -333,20 +346,6 @@ class Campaign(TranslatableMixin, ClusterableModel):
 
     title = models.CharField(_("headline"), max_length=120)
     text = models.TextField(_("text"), max_length=400, blank=True)
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    image_alt = models.CharField(
-        _("image alternative text"),
-        max_length=250,
-        blank=True,
-        help_text=_("Describe the image for people who cannot see it. Required with an image."),
-    )
     link_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("leads to page"),
@@ -408,8 +407,7 @@ class Campaign(TranslatableMixin, ClusterableModel):
             errors["link_url"] = _("Choose either a page or an external address.")
         if self.link_url and not self.link_url.lower().startswith(("https://", "http://")):
             errors["link_url"] = _("The address must start with https:// or http://.")
-        if self.image_id and not self.image_alt.strip():
-            errors["image_alt"] = _("An image needs an alternative text.")
+        errors.update(self.image_errors())
         if errors:
             raise ValidationError(errors)
 
