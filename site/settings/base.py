@@ -348,3 +348,5 @@ LOGGING = {
 # Fonts of the share images (TTF/OTF paths). Empty: the DejaVu Sans shipped with campaigns/.
 SHARE_IMAGE_FONT = env("SHARE_IMAGE_FONT", default="")
 SHARE_IMAGE_FONT_BOLD = env("SHARE_IMAGE_FONT_BOLD", default="")
+# A search term is shown on the reach page only when searched this often in the period.
+REACH_MIN_SEARCHES = env.int("REACH_MIN_SEARCHES", default=3)

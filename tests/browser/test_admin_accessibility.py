@@ -234,7 +234,7 @@ def test_promotion_pages_are_accessible(admin_page, axe_source, viewport):
     expect(page.locator("#campaigns-reach-dashboard-section")).to_be_visible()
     for url in ("/admin/promotion/reach/", "/admin/promotion/reach/?granularity=week&language=de"):
         page.goto(url)
-        expect(page.locator("svg").first).to_be_visible()
+        expect(page.locator(".reach svg").first).to_be_visible()
         assert_accessible(page, axe_source, url, width)
     page.goto("/admin/promotion/reach/?start=banana")
     page.wait_for_function(SETTLED, arg=".messages .error")

@@ -610,8 +610,8 @@ def test_the_page_shows_one_service_over_time(editor_client, events, dog, dog_en
     html = response.content.decode()
     assert html.count('class="reach-row--chosen" aria-current="true"') == 1
     assert f'data-reach-service="{dog.pk}" class="reach-row--chosen"' in html
-    assert f"“{dog.title} (Deutsch)” only" in html
-    assert f'<option value="{dog.pk}" selected>{dog.title} (Deutsch)</option>' in html
+    assert f"“{dog.title} – Deutsch” only" in html
+    assert f'<option value="{dog.pk}" selected>{dog.title} – Deutsch</option>' in html
     assert f"service={dog.pk}" in context["csv_urls"]["timeline"]
     # The language filter does not apply to one service's timeline, only to the table.
     english = editor_client.get(INDEX, {**params, "language": "en"}).context
