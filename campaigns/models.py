@@ -297,6 +297,15 @@ class ServiceSpotlight(TranslatableMixin, index.Indexed, ImageWithAlt):
         today = timezone.localdate()
         return self.starts_on <= today <= self.ends_on
 
+    def schedule_state(self) -> str:
+        """ "running", "upcoming" or "ended", for the admin's list."""
+        today = timezone.localdate()
+        if today < self.starts_on:
+            return str(_("upcoming"))
+        return str(_("running")) if today <= self.ends_on else str(_("ended"))
+
+    schedule_state.short_description = _("state")
+
 
 def current_spotlight(locale, today=None):
     """The service of the month of ``locale`` shown today (its service live), or None.
@@ -410,6 +419,15 @@ class Campaign(TranslatableMixin, ImageWithAlt, ClusterableModel):
         errors.update(self.image_errors())
         if errors:
             raise ValidationError(errors)
+
+    def schedule_state(self) -> str:
+        """ "running", "upcoming" or "ended", for the admin's list."""
+        now = timezone.now()
+        if now < self.starts_at:
+            return str(_("upcoming"))
+        return str(_("running")) if self.ends_at is None or now < self.ends_at else str(_("ended"))
+
+    schedule_state.short_description = _("state")
 
     def href(self, locale=None, translations=None) -> str:
         """Where the campaign leads, to the page in ``locale`` when it is translated.

@@ -35,7 +35,7 @@ class SpotlightViewSet(SnippetViewSet):
     model = ServiceSpotlight
     icon = "pick"
     menu_label = _("Service of the month")
-    list_display = ["service", "starts_on", "ends_on", "locale"]
+    list_display = ["service", "starts_on", "ends_on", "schedule_state", "locale"]
     list_filter = ["locale"]
     ordering = ["-starts_on"]
 
@@ -44,7 +44,15 @@ class CampaignViewSet(SnippetViewSet):
     model = Campaign
     icon = "doc-full-inverse"
     menu_label = _("Campaigns")
-    list_display = ["title", "style", "starts_at", "ends_at", "show_on_home_page", "locale"]
+    list_display = [
+        "title",
+        "style",
+        "starts_at",
+        "ends_at",
+        "schedule_state",
+        "show_on_home_page",
+        "locale",
+    ]
     list_filter = ["locale", "style", "show_on_home_page"]
 
 

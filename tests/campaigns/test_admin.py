@@ -208,3 +208,26 @@ def test_communications_staff_can_run_a_campaign_month(communications, dog):
     # …but they edit no pages.
     response = communications.get(f"/admin/pages/{dog.pk}/edit/")
     assert response.status_code in (302, 403)
+
+
+def test_the_lists_say_what_is_running(admin_client, de, dog):
+    import re
+
+    from django.utils import translation
+
+    today = timezone.localdate()
+    ServiceSpotlight.objects.all().delete()
+    for text, start in (("vorher", -40), ("jetzt", -1), ("später", 40)):
+        ServiceSpotlight.objects.create(
+            locale=de,
+            service=dog,
+            text=text,
+            starts_on=today + timedelta(days=start),
+            ends_on=today + timedelta(days=start + 10),
+        )
+    with translation.override("en"):
+        states = {s.text: s.schedule_state() for s in ServiceSpotlight.objects.all()}
+    assert states == {"vorher": "ended", "jetzt": "running", "später": "upcoming"}
+    html = admin_client.get("/admin/snippets/campaigns/servicespotlight/").content.decode()
+    for state in ("beendet", "läuft", "geplant"):  # the admin speaks German by default
+        assert re.search(rf">\s*{state}\s*<", html), state
