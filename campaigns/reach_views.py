@@ -625,7 +625,7 @@ class ReachMenuItem(MenuItem):
 @hooks.register("register_promotion_menu_item")
 @hooks.register("register_reports_menu_item")
 def register_reach_menu_item():
-    """ "Reach" under Reports, for those who may see it."""
+    """“Reach” under Promotion and under Reports, for those who may see it."""
     return ReachMenuItem(
         gettext_lazy("Reach"),
         reverse("campaigns_reach:index"),
