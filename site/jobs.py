@@ -23,6 +23,7 @@ SCHEDULES = {
     "send_department_digests": ("defect_reports.tasks.send_department_digests", 24 * 60),
     "send_missed_report_notifications": ("defect_reports.tasks.send_missed_notifications", 60),
     "apply_defect_retention": ("defect_reports.retention.apply_retention", 24 * 60),
+    "purge_when_promotions_turn": ("campaigns.signal_handlers.purge_when_schedules_turn", 5),
 }
 
 
