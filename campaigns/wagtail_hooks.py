@@ -183,10 +183,9 @@ def service_share_image(request, page):
         return ""
     link = ShortLink.for_service(page)
     town = TownSettings.for_request(request)
-    version = hashlib.sha256(
-        "\x1f".join(
-            [page.title, str(page.last_published_at), town.town_name, str(town.coat_of_arms_id)]
-        ).encode("utf-8")
-    ).hexdigest()[:10]
+    # The header shows the coat of arms too, so reading its file name here costs no query.
+    arms = town.coat_of_arms.file.name if town.coat_of_arms_id else ""
+    parts = [page.title, str(page.last_published_at), town.town_name, arms]
+    version = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
     url = reverse("short_link_share_image", args=[link.code])
     return request.build_absolute_uri(f"{url}?v={version}")

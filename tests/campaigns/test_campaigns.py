@@ -203,3 +203,23 @@ def test_a_service_that_never_went_through_publishing_still_gets_its_link(client
     html = client.get(page.url).content.decode()
     link = ShortLink.objects.get(service=page)
     assert f"/s/{link.code}/share.png?v=" in html
+
+
+def test_the_share_image_address_changes_with_the_coat_of_arms_file(client, dog):
+    from django.core.files.base import ContentFile
+    from wagtail.models import Site
+
+    from home.models import TownSettings
+
+    def image():
+        html = client.get(dog.url).content.decode()
+        return re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+
+    before = image()
+    arms = TownSettings.for_site(Site.objects.get(is_default_site=True)).coat_of_arms
+    size = arms.width, arms.height
+    # "Change image file": the same image (and id), a new file.
+    arms.file.save("wappen-neu.png", ContentFile(arms.file.open("rb").read()), save=False)
+    arms.width, arms.height = size
+    arms.save()
+    assert image() != before
