@@ -297,8 +297,14 @@ class ServiceSpotlight(TranslatableMixin, index.Indexed, ImageWithAlt):
         today = timezone.localdate()
         return self.starts_on <= today <= self.ends_on
 
+    def overlapping(self):
+        """Other spotlights of the same language whose days overlap this one's."""
+        return ServiceSpotlight.objects.filter(
+            locale_id=self.locale_id, starts_on__lte=self.ends_on, ends_on__gte=self.starts_on
+        ).exclude(pk=self.pk)
+
     def schedule_state(self) -> str:
-        """ "running", "upcoming" or "ended", for the admin's list."""
+        """Whether it is running, upcoming or ended, for the admin's list."""
         today = timezone.localdate()
         if today < self.starts_on:
             return str(_("upcoming"))
@@ -421,7 +427,7 @@ class Campaign(TranslatableMixin, ImageWithAlt, ClusterableModel):
             raise ValidationError(errors)
 
     def schedule_state(self) -> str:
-        """ "running", "upcoming" or "ended", for the admin's list."""
+        """Whether it is running, upcoming or ended, for the admin's list."""
         now = timezone.now()
         if now < self.starts_at:
             return str(_("upcoming"))

@@ -4,6 +4,7 @@ through ``home``'s hooks."""
 
 import hashlib
 
+from django.contrib import messages
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -31,8 +32,36 @@ from .models import (
 )
 
 
+class WarnOfOverlapMixin:
+    """After saving, say when another service of the month runs on some of the same days: the
+    one that started later is shown then."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        for other in instance.overlapping():
+            messages.warning(
+                self.request,
+                _(
+                    "“%(other)s” runs on some of the same days. On those days the one that "
+                    "started later is shown."
+                )
+                % {"other": other},
+            )
+        return instance
+
+
+class SpotlightCreateView(WarnOfOverlapMixin, snippet_views.CreateView):
+    pass
+
+
+class SpotlightEditView(WarnOfOverlapMixin, snippet_views.EditView):
+    pass
+
+
 class SpotlightViewSet(SnippetViewSet):
     model = ServiceSpotlight
+    add_view_class = SpotlightCreateView
+    edit_view_class = SpotlightEditView
     icon = "pick"
     menu_label = _("Service of the month")
     list_display = ["service", "starts_on", "ends_on", "schedule_state", "locale"]

@@ -231,3 +231,35 @@ def test_the_lists_say_what_is_running(admin_client, de, dog):
     html = admin_client.get("/admin/snippets/campaigns/servicespotlight/").content.decode()
     for state in ("beendet", "läuft", "geplant"):  # the admin speaks German by default
         assert re.search(rf">\s*{state}\s*<", html), state
+
+
+def test_staff_are_told_when_two_services_of_the_month_overlap(admin_client, de, dog):
+    today = timezone.localdate()
+    ServiceSpotlight.objects.all().delete()
+    ServiceSpotlight.objects.create(
+        locale=de, service=dog, text="Erster", starts_on=today, ends_on=today + timedelta(days=9)
+    )
+    response = admin_client.post(
+        "/admin/snippets/campaigns/servicespotlight/add/?locale=de",
+        {
+            "service": dog.pk,
+            "text": "Zweiter",
+            "starts_on": (today + timedelta(days=5)).isoformat(),
+            "ends_on": (today + timedelta(days=20)).isoformat(),
+        },
+        follow=True,
+    )
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert dog.title in warnings[0]
+    response = admin_client.post(
+        "/admin/snippets/campaigns/servicespotlight/add/?locale=de",
+        {
+            "service": dog.pk,
+            "text": "Dritter",
+            "starts_on": (today + timedelta(days=40)).isoformat(),
+            "ends_on": (today + timedelta(days=50)).isoformat(),
+        },
+        follow=True,
+    )
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
