@@ -170,6 +170,8 @@ def share_image_cache_key(link, town_settings, link_url: str) -> str:
         str(town_settings.coat_of_arms_id or ""),
         # "Change image file" keeps the image's id but gives it a new file.
         town_settings.coat_of_arms.file.name if town_settings.coat_of_arms_id else "",
+        getattr(settings, "SHARE_IMAGE_FONT", ""),
+        getattr(settings, "SHARE_IMAGE_FONT_BOLD", ""),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
     return f"campaigns:share-image:{digest}"

@@ -320,6 +320,8 @@ def service_rows(
     )
     for row in visits:
         service_id = row["short_link__service_id"]
+        if service_id is None:  # links of a deleted service: counted in the totals only
+            continue
         service = rows.setdefault(service_id, ServiceRow(service_id))
         if row["channel"] == ShortLinkVisit.Channel.QR:
             service.qr += row["total"]

@@ -208,13 +208,15 @@ def spotlight_slide(screen):
 def service_share_image(request, page):
     """Service pages share their generated image (town, service name, short link). The
     address changes with what is drawn on it, so that social networks fetch it anew."""
-    if page.specific_class is not ServicePage:
+    if page.specific_class is not ServicePage or not page.pk:  # (a preview of a new page)
         return ""
     link = ShortLink.for_service(page)
     town = TownSettings.for_request(request)
     # The header shows the coat of arms too, so reading its file name here costs no query.
     arms = town.coat_of_arms.file.name if town.coat_of_arms_id else ""
-    parts = [page.title, str(page.last_published_at), town.town_name, arms]
+    url_parts = page.get_url_parts(request)  # the site's address, as drawn on the image
+    site_root = url_parts[1] if url_parts else ""
+    parts = [page.title, str(page.last_published_at), town.town_name, arms, site_root]
     version = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
     url = reverse("short_link_share_image", args=[link.code])
     return request.build_absolute_uri(f"{url}?v={version}")

@@ -1,6 +1,7 @@
 """A "Communications" group for the staff who promote the online services: the service of
-the month, campaigns and short links (and so the material and the reach page), the admin, and
-choosing and uploading images. Towns add their staff to it under Settings → Users."""
+the month, campaigns and short links (and so the material and the reach page), translating
+them, the admin, and choosing and uploading images. Towns add their staff to it under
+Settings → Users."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -28,6 +29,8 @@ def create_group(apps, schema_editor):
     group.permissions.add(
         *Permission.objects.filter(content_type__app_label="campaigns", codename__in=codenames),
         *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
+        # "Translate" on the spotlights and campaigns (wagtail-localize's permission).
+        *Permission.objects.filter(codename="submit_translation"),
     )
     root = Collection.objects.filter(depth=1).first()
     if root is not None:
@@ -52,6 +55,7 @@ class Migration(migrations.Migration):
         ("wagtailimages", "0027_image_description"),
         ("wagtailcore", "0098_apitoken"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        ("wagtail_localize", "0016_rename_page_revision_translationlog_revision"),
     ]
 
     operations = [migrations.RunPython(create_group, remove_group)]

@@ -263,3 +263,34 @@ def test_staff_are_told_when_two_services_of_the_month_overlap(admin_client, de,
         follow=True,
     )
     assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+def test_communications_staff_can_translate_their_snippets(communications, de, dog):
+    today = timezone.localdate()
+    spotlight = ServiceSpotlight.objects.create(
+        locale=de, service=dog, text="Neu", starts_on=today, ends_on=today
+    )
+    listing = communications.get("/admin/snippets/campaigns/servicespotlight/").content.decode()
+    submit = f"/admin/localize/submit/snippet/campaigns/servicespotlight/{spotlight.pk}/"
+    assert submit in listing
+    assert communications.get(submit).status_code == 200
+
+
+def test_the_reach_page_survives_a_deleted_service(admin_client, visitor, dog):
+    link = ShortLink.for_service(dog)
+    visitor.get(f"/s/{link.code}?qr")
+    dog.delete()
+    response = admin_client.get("/admin/promotion/reach/")
+    assert response.status_code == 200
+    response = admin_client.get("/admin/promotion/reach/csv/", {"table": "services"})
+    assert response.status_code == 200
+
+
+def test_previewing_a_new_service_makes_no_short_link(admin_client, dog):
+    from campaigns.wagtail_hooks import service_share_image
+
+    before = ShortLink.objects.count()
+    page = ServicePage(title="Neu", slug="neu", key="neu", summary="x")
+    request = admin_client.get("/admin/").wsgi_request
+    assert service_share_image(request, page) == ""
+    assert ShortLink.objects.count() == before

@@ -222,10 +222,16 @@ def test_long_titles_are_wrapped_to_at_most_three_lines(service):
 
 
 def test_fonts_come_from_the_settings(settings):
+    bold = str(material.FONTS / "DejaVuSans-Bold.ttf")
     material.share_font.cache_clear()
     try:
+        settings.SHARE_IMAGE_FONT = bold  # the town's own typeface, here the bold one
+        assert material.share_font(30).font.path == bold
         settings.SHARE_IMAGE_FONT = "/does/not/exist.ttf"
-        assert material.share_font(30).size == 30  # falls back, does not fail
+        material.share_font.cache_clear()
+        fallback = material.share_font(30)  # falls back, does not fail
+        assert fallback.size == 30
+        assert fallback.font.path == str(material.FONTS / "DejaVuSans.ttf")
     finally:
         material.share_font.cache_clear()
 
