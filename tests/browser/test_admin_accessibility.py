@@ -74,6 +74,15 @@ class AdminServer(DemoServer):
         )
 
 
+def log_in(page):
+    """Log in to the admin as the server's administrator."""
+    page.goto("/admin/login/")
+    page.fill("#id_username", USERNAME)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
 @pytest.fixture(scope="module")
 def admin_url():
     with AdminServer() as server:
@@ -92,11 +101,7 @@ def admin_page(browser, admin_url):
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/admin/login/")
-        page.fill("#id_username", USERNAME)
-        page.fill("#id_password", PASSWORD)
-        page.locator("form button[type=submit]").first.click()
-        expect(page).to_have_url(re.compile(r"/admin/$"))
+        log_in(page)
         return page
 
     yield make

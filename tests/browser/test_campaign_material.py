@@ -15,7 +15,7 @@ import zxingcpp
 from playwright.sync_api import expect
 
 from .helpers import DESKTOP
-from .test_admin_accessibility import PASSWORD, USERNAME, AdminServer, assert_accessible
+from .test_admin_accessibility import AdminServer, assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +45,7 @@ def staff_page(browser, material_url):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=material_url)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", USERNAME)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    log_in(page)
     yield page
     context.close()
 

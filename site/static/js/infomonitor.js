@@ -41,28 +41,22 @@
         node.textContent = text;
         return node;
     }
+    function picture(className, src, alt, width, height) {
+        var img = element("img", className, "");
+        img.src = src;
+        img.alt = alt || "";
+        img.width = width;
+        img.height = height;
+        return img;
+    }
     function build(slide) {
         var section = element("section", "slide slide--" + slide.kind, "");
         section.appendChild(element("p", "slide__label", slide.label));
         section.appendChild(element("h2", "slide__title", slide.title));
         if (slide.meta) { section.appendChild(element("p", "slide__meta", slide.meta)); }
         section.appendChild(element("p", "slide__text", slide.text));
-        if (slide.image) {
-            var picture = element("img", "slide__image", "");
-            picture.src = slide.image;
-            picture.alt = slide.image_alt || "";
-            picture.width = 800;
-            picture.height = 500;
-            section.appendChild(picture);
-        }
-        if (slide.qr) {
-            var qr = element("img", "slide__qr", "");
-            qr.src = slide.qr;
-            qr.alt = slide.qr_alt || "";
-            qr.width = 240;
-            qr.height = 240;
-            section.appendChild(qr);
-        }
+        if (slide.image) { section.appendChild(picture("slide__image", slide.image, slide.image_alt, 800, 500)); }
+        if (slide.qr) { section.appendChild(picture("slide__qr", slide.qr, slide.qr_alt, 240, 240)); }
         return section;
     }
     function currentTitle() {
